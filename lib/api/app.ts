@@ -1,0 +1,42 @@
+import middy from '@middy/core';
+import httpRouterHandler from '@middy/http-router';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { StateStore } from '../aws/state-store.js';
+import { NotFoundApiError } from './errors.js';
+import { errorResponse } from './error-response.js';
+import { serviceRoutes, type Route } from './service-routes.js';
+
+export interface ApiDependencies {
+  store: StateStore;
+  logger: Logger;
+  /** Route groups added by later features (jobs, secrets). */
+  extraRoutes?: Route[];
+}
+
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** The API's middy chain: request-scoped logging, the router, the error contract. */
+export function createApiHandler(deps: ApiDependencies): ApiHandler {
+  const routes = [...serviceRoutes(deps.store), ...(deps.extraRoutes ?? [])];
+  const router = httpRouterHandler({
+    routes,
+    notFoundResponse: ({ method, path }: { method: string; path: string }) => {
+      throw new NotFoundApiError(`no route for ${method} ${path}`);
+    },
+  });
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use({
+      before: async (request) => {
+        deps.logger.appendKeys({
+          requestId: request.event.requestContext?.requestId,
+          method: request.event.httpMethod,
+          path: request.event.path,
+        });
+      },
+    })
+    .use(errorResponse(deps.logger))
+    .handler(router as unknown as ApiHandler) as unknown as ApiHandler;
+}

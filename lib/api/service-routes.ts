@@ -1,0 +1,149 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import {
+  validateRollbackRequest,
+  validateScaleRequest,
+  validateServiceName,
+  validateServiceSpec,
+} from '../core/spec/index.js';
+import type { ServiceRecord, StateStore } from '../aws/state-store.js';
+import { ConflictApiError, NotFoundApiError, ValidationError } from './errors.js';
+import { etag, ifMatchGeneration, json, parseJsonBody } from './http.js';
+import { publicStatus } from './public-status.js';
+import { translateStoreErrors } from './store-error-translation.js';
+
+type RouteHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export interface Route {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  path: string;
+  handler: RouteHandler;
+}
+
+function serviceName(event: APIGatewayProxyEvent): string {
+  const name = decodeURIComponent(event.pathParameters?.name ?? '');
+  const errors = validateServiceName(name);
+  if (errors.length > 0) throw new ValidationError(errors.map((e) => ({ ...e, field: 'name' })));
+  return name;
+}
+
+/** The service routes of the public contract; each records intent and leaves acting to the reconciler. */
+export function serviceRoutes(store: StateStore): Route[] {
+  async function view(record: ServiceRecord) {
+    const status = await store.getStatus(record.name);
+    return { name: record.name, generation: record.generation, spec: record.spec, status: publicStatus(record, status?.status) };
+  }
+
+  async function mustGet(name: string): Promise<ServiceRecord> {
+    const record = await store.getService(name);
+    if (!record) throw new NotFoundApiError(`service ${name} not found`);
+    return record;
+  }
+
+  async function respondWith(statusCode: number, record: ServiceRecord): Promise<APIGatewayProxyResult> {
+    return json(statusCode, await view(record), { ETag: etag(record.generation) });
+  }
+
+  const routes: Route[] = [
+    {
+      method: 'GET', path: '/services',
+      handler: async () => {
+        const records = (await store.listServices()).sort((a, b) => a.name.localeCompare(b.name));
+        return json(200, { services: await Promise.all(records.map(view)) });
+      },
+    },
+    {
+      method: 'GET', path: '/services/{name}',
+      handler: async (event) => respondWith(200, await mustGet(serviceName(event))),
+    },
+    {
+      method: 'PUT', path: '/services/{name}',
+      handler: async (event) => {
+        const name = serviceName(event);
+        const body = parseJsonBody(event);
+        const ifMatch = ifMatchGeneration(event);
+        const result = validateServiceSpec(body);
+        if (!result.ok) throw new ValidationError(result.errors, 'the service spec is invalid');
+        const { record, created } = await translateStoreErrors(() => store.putService(name, result.spec, { ifMatch }));
+        return respondWith(created ? 201 : 200, record);
+      },
+    },
+    {
+      method: 'DELETE', path: '/services/{name}',
+      handler: async (event) => {
+        const name = serviceName(event);
+        const ifMatch = ifMatchGeneration(event);
+        const current = await mustGet(name);
+        const record = current.deleting
+          ? current
+          : await translateStoreErrors(() => store.updateService(name, () => ({ deleting: true }), { ifMatch }));
+        return respondWith(202, record);
+      },
+    },
+    {
+      method: 'POST', path: '/services/{name}/scale',
+      handler: async (event) => {
+        const name = serviceName(event);
+        const body = parseJsonBody(event);
+        const ifMatch = ifMatchGeneration(event);
+        const result = validateScaleRequest(body);
+        if (!result.ok) throw new ValidationError(result.errors);
+        const record = await translateStoreErrors(() =>
+          store.updateService(name, (current) => ({ spec: { ...current.spec, replicas: result.replicas } }), { ifMatch }));
+        return respondWith(200, record);
+      },
+    },
+    {
+      method: 'POST', path: '/services/{name}/rollback',
+      handler: async (event) => {
+        const name = serviceName(event);
+        const body = parseJsonBody(event, { optional: true });
+        const ifMatch = ifMatchGeneration(event);
+        const result = validateRollbackRequest(body ?? {});
+        if (!result.ok) throw new ValidationError(result.errors);
+        const current = await mustGet(name);
+        const target = result.revision ?? (await previousRevision(store, current));
+        if (result.revision !== undefined && !(await store.getRevision(name, target))) {
+          const kept = (await store.listRevisions(name)).map((r) => r.revision);
+          throw new ValidationError([{ field: 'revision', message: `revision ${target} does not exist; kept revisions: ${kept.join(', ')}` }]);
+        }
+        const record = await translateStoreErrors(() => store.rollbackService(name, target, { ifMatch }));
+        await store.appendEvents(name, [{ type: 'RollbackRequested', message: `Rollback requested: from revision ${current.revision} to revision ${target}`, revision: target }]);
+        return respondWith(200, record);
+      },
+    },
+    ...(['pause', 'resume'] as const).map((action): Route => ({
+      method: 'POST', path: `/services/{name}/${action}`,
+      handler: async (event) => {
+        const name = serviceName(event);
+        parseJsonBody(event, { optional: true });
+        const ifMatch = ifMatchGeneration(event);
+        const paused = action === 'pause';
+        const current = await mustGet(name);
+        const record = current.paused === paused
+          ? current
+          : await translateStoreErrors(() => store.updateService(name, () => ({ paused }), { ifMatch }));
+        return respondWith(200, record);
+      },
+    })),
+    {
+      method: 'GET', path: '/services/{name}/events',
+      handler: async (event) => {
+        const name = serviceName(event);
+        await mustGet(name);
+        return json(200, { events: await store.listEvents(name) });
+      },
+    },
+  ];
+  return routes;
+}
+
+/**
+ * Where a rollback without a revision goes: the last stable revision while a rollout is under
+ * way, otherwise the newest kept revision older than the current one (as `kubectl rollout undo`).
+ */
+async function previousRevision(store: StateStore, current: ServiceRecord): Promise<number> {
+  const status = (await store.getStatus(current.name))?.status;
+  if (status?.stableRevision !== undefined && status.stableRevision !== current.revision) return status.stableRevision;
+  const older = (await store.listRevisions(current.name)).map((r) => r.revision).filter((r) => r < current.revision);
+  if (older.length === 0) throw new ConflictApiError(`service ${current.name} has no earlier revision to roll back to`);
+  return Math.max(...older);
+}

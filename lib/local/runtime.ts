@@ -1,0 +1,117 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CreateClusterCommand } from '@aws-sdk/client-ecs';
+import { systemClock, type Clock } from '../clock.js';
+import { createApiHandler } from '../api/app.js';
+import { createAwsClients, localClientOptions, type AwsClients } from '../aws/clients.js';
+import { StateStore } from '../aws/state-store.js';
+import { ensureTable } from '../aws/table-setup.js';
+import { localTableName } from '../aws/table-schema.js';
+import { startApiServer } from './api-server.js';
+import { EcsContainerRuntime } from '../aws/ecs-runtime.js';
+import { DynamoLeaseStore } from '../aws/lease-store.js';
+import { createReconcilerHandler } from '../reconciler/handler.js';
+import type { ReconcilerEvent } from '../reconciler/triggers.js';
+import { startLocalAws, type LocalAws, type TaskDelays } from './aws/index.js';
+import { LocalBus } from './bus.js';
+import { BusRequeue } from './bus-requeue.js';
+import { lambdaContext } from './lambda-context.js';
+import { VirtualClock } from './virtual-clock.js';
+
+export interface LocalRuntimeOptions {
+  host?: string;
+  /** Corral API port (3000); 0 picks a free one. */
+  apiPort?: number;
+  /** AWS-compatible endpoint port (4566); 0 picks a free one. */
+  awsPort?: number;
+  /** Where desired state is kept; undefined keeps everything in memory (`--ephemeral`). */
+  dataDir?: string;
+  /** Simulated ECS delays; `zeroDelays` makes tasks start at once. */
+  delays?: Partial<TaskDelays>;
+  /** Use a virtual clock the caller advances (tests) instead of the wall clock. */
+  virtualTime?: boolean;
+  /** Run the reconciler, dispatcher and rotation handlers (true); false serves the API alone. */
+  reconcile?: boolean;
+  logLevel?: string;
+}
+
+export interface LocalRuntime {
+  apiUrl: string;
+  awsUrl: string;
+  clock: Clock;
+  bus: LocalBus;
+  aws: LocalAws;
+  clients: AwsClients;
+  store: StateStore;
+  tableName: string;
+  clusterName: string;
+  close(): Promise<void>;
+}
+
+export const localDefaults = {
+  host: '127.0.0.1',
+  apiPort: 3000,
+  awsPort: 4566,
+  clusterName: 'corral',
+} as const;
+
+const localAccount = '000000000000';
+const localQueues = { requeue: 'corral-requeue' } as const;
+
+export const zeroDelays: Partial<TaskDelays> = { provisioningMs: 0, pendingMs: 0, stoppingMs: 0 };
+
+/**
+ * Corral's local mode in one process: the AWS-compatible endpoint (dynalite, ECS, Secrets
+ * Manager), the API handler on its own port, and the Lambda handlers on the same triggers as in
+ * AWS, delivered through the in-process bus.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const host = options.host ?? localDefaults.host;
+  const clock: Clock = options.virtualTime ? new VirtualClock() : systemClock;
+  const logger = new Logger({ serviceName: 'corral', logLevel: (options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN') as 'WARN' });
+  const bus = new LocalBus({ clock, log: (message, error) => logger.warn(message, { errorName: (error as Error)?.name, errorMessage: (error as Error)?.message }) });
+  const aws = await startLocalAws({
+    host, port: options.awsPort ?? localDefaults.awsPort, clock, bus,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.delays ? { delays: options.delays } : {}),
+  });
+  const clients = createAwsClients(localClientOptions(aws.url));
+  const tableName = localTableName;
+  const clusterName = localDefaults.clusterName;
+  await ensureTable(clients.dynamo, tableName);
+  await clients.ecs.send(new CreateClusterCommand({ clusterName }));
+  const store = new StateStore(clients.documents, tableName, clock);
+
+  if (options.reconcile !== false) {
+    const reconciler = createReconcilerHandler({
+      store,
+      leases: new DynamoLeaseStore(clients.documents, tableName),
+      runtime: new EcsContainerRuntime(clients.ecs, { cluster: clusterName, subnets: ['subnet-local'], securityGroups: ['sg-local'] }),
+      requeue: new BusRequeue(bus, localQueues.requeue),
+      clock,
+      logger: logger.createChild({ serviceName: 'corral-reconciler' }),
+      taskDefinitions: {
+        executionRoleArn: `arn:aws:iam::${localAccount}:role/corral-task-execution`,
+        taskRoleArn: `arn:aws:iam::${localAccount}:role/corral-task`,
+        logGroupPrefix: '/corral/services/',
+        region: 'us-east-1',
+      },
+    });
+    const invokeReconciler = (event: ReconcilerEvent) => reconciler(event, lambdaContext('corral-reconciler'));
+    bus.addStreamTarget(tableName, invokeReconciler);
+    bus.subscribe({ source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }, (event) => invokeReconciler(event as ReconcilerEvent));
+    bus.addQueueTarget(localQueues.requeue, invokeReconciler);
+  }
+
+  const apiHandler = createApiHandler({ store, logger: logger.createChild({ serviceName: 'corral-api' }) });
+  const api = await startApiServer(apiHandler, { host, port: options.apiPort ?? localDefaults.apiPort, track: (work) => bus.track(work) });
+
+  return {
+    apiUrl: api.url, awsUrl: aws.url, clock, bus, aws, clients, store, tableName, clusterName,
+    async close() {
+      await api.close();
+      await bus.idle();
+      await aws.close();
+      for (const client of Object.values(clients)) client.destroy();
+    },
+  };
+}

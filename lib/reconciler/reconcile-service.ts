@@ -1,0 +1,141 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Clock } from '../clock.js';
+import { plan, recordLaunchFailure, type Plan, type PlanEvent, type ServiceStatus } from '../core/planner/index.js';
+import type { Lease } from '../core/lease/index.js';
+import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
+import { ThrottledError } from '../aws/ecs-errors.js';
+import { LeaseHeldError } from '../aws/lease-errors.js';
+import type { LeaseStore } from '../aws/lease-store.js';
+import type { Requeue } from '../aws/requeue.js';
+import type { ServiceEvent, StateStore } from '../aws/state-store.js';
+import { StaleFenceError } from '../aws/store-errors.js';
+import { serviceStartedBy } from '../core/task-definition.js';
+import { desiredOf, observedTasksOf } from './planner-input.js';
+import { launchPlannedTasks, type LaunchOutcome } from './launch.js';
+import { TaskDefinitions, type TaskDefinitionSettings } from './task-definitions.js';
+
+export interface ReconcilerDependencies {
+  store: StateStore;
+  leases: LeaseStore;
+  runtime: ContainerRuntime;
+  requeue: Requeue;
+  clock: Clock;
+  logger: Logger;
+  taskDefinitions: TaskDefinitionSettings;
+  /** Who this invocation is, for the per-service lease. */
+  holder: string;
+}
+
+export const reconcilerDefaults = {
+  /** Long enough for one reconcile of a large service, short enough that a crash unblocks soon. */
+  leaseDurationMs: 60_000,
+  /** When the service is being reconciled elsewhere, look again this much later. */
+  busyRetryMs: 2_000,
+  /** After throttling, look again this much later. */
+  throttledRetryMs: 5_000,
+} as const;
+
+export type ReconcileResult =
+  | { outcome: 'reconciled'; plan: Plan }
+  | { outcome: 'absent' }
+  | { outcome: 'busy' }
+  | { outcome: 'superseded' };
+
+/**
+ * One level-triggered reconcile of one service: take the service's lease, re-read desired and
+ * observed state, plan, write status under the lease's fence, then act. The status write comes
+ * first so that a reconciler whose lease was taken over is refused before it starts or stops
+ * anything; RunTask's client token (derived from the observation) makes a stale launch that
+ * slips through return the successor's tasks rather than new ones.
+ */
+export async function reconcileService(
+  deps: ReconcilerDependencies,
+  name: string,
+  preObserved?: EcsTask[],
+): Promise<ReconcileResult> {
+  let lease: Lease;
+  try {
+    lease = await deps.leases.acquire(`reconcile/${name}`, deps.holder, deps.clock.now(), { leaseDurationMs: reconcilerDefaults.leaseDurationMs });
+  } catch (error) {
+    if (!(error instanceof LeaseHeldError)) throw error;
+    // Someone else is reconciling it; they may have read state before the change that brought
+    // us here, so look again shortly rather than drop the trigger.
+    await deps.requeue.after(name, reconcilerDefaults.busyRetryMs);
+    return { outcome: 'busy' };
+  }
+  try {
+    return await reconcileUnderLease(deps, name, lease, preObserved);
+  } catch (error) {
+    if (error instanceof StaleFenceError) return { outcome: 'superseded' };
+    if (error instanceof ThrottledError) {
+      deps.logger.warn('throttled by ECS; reconciling again later', { service: name });
+      await deps.requeue.after(name, reconcilerDefaults.throttledRetryMs);
+      return { outcome: 'busy' };
+    }
+    throw error;
+  } finally {
+    await deps.leases.release(lease).catch(() => undefined);
+  }
+}
+
+async function reconcileUnderLease(
+  deps: ReconcilerDependencies,
+  name: string,
+  lease: Lease,
+  preObserved: EcsTask[] | undefined,
+): Promise<ReconcileResult> {
+  const record = await deps.store.getService(name);
+  if (!record) return { outcome: 'absent' };
+  const previous = (await deps.store.getStatus(name))?.status;
+  const revisions = await deps.store.listRevisions(name);
+  const taskDefinitions = new TaskDefinitions(deps, name, revisions);
+  await taskDefinitions.ensureRecorded(record);
+
+  const ecsTasks = preObserved ?? (await deps.runtime.observe(serviceStartedBy(name)));
+  const now = deps.clock.now();
+  const decided = plan(
+    desiredOf(record, revisions),
+    { tasks: observedTasksOf(ecsTasks, previous), ...(previous ? { status: previous } : {}) },
+    now,
+  );
+
+  await deps.store.putStatus(name, decided.status, lease.token);
+  const events: Omit<ServiceEvent, 'time'>[] = decided.events.map((event) => toServiceEvent(event, decided.status));
+
+  for (const stop of decided.stop) {
+    await deps.runtime.stopTask(stop.taskArn, stop.reason);
+  }
+  let status: ServiceStatus = decided.status;
+  let requeueAfterMs = decided.requeueAfterMs;
+  if (decided.start.length > 0) {
+    const outcome = await launchPlannedTasks(deps, {
+      record, starts: decided.start, fleet: ecsTasks.map((t) => t.taskArn), taskDefinitions,
+    });
+    events.push(...outcome.events);
+    if (outcome.failed) {
+      status = recordLaunchFailure(status, deps.clock.now());
+      await deps.store.putStatus(name, { ...status, message: launchFailureMessage(outcome) }, lease.token);
+      const backoffEndsIn = (status.backoff?.until ?? now) - deps.clock.now();
+      requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, Math.max(backoffEndsIn, 1_000));
+    }
+  }
+  await deps.store.appendEvents(name, events);
+
+  if (decided.removeService) {
+    await deps.store.removeService(name);
+    return { outcome: 'reconciled', plan: decided };
+  }
+  await deps.store.pruneRevisions(name, record.spec.revisionHistoryLimit, [record.revision, ...(status.stableRevision ? [status.stableRevision] : [])]);
+  if (requeueAfterMs !== undefined && Number.isFinite(requeueAfterMs)) {
+    await deps.requeue.after(name, requeueAfterMs);
+  }
+  return { outcome: 'reconciled', plan: decided };
+}
+
+function toServiceEvent(event: PlanEvent, status: ServiceStatus): Omit<ServiceEvent, 'time'> {
+  return { type: event.type, message: event.message, ...(event.taskArn ? { taskArn: event.taskArn } : {}), revision: status.revision };
+}
+
+function launchFailureMessage(outcome: LaunchOutcome): string {
+  return `Could not start tasks: ${outcome.failureSummary}; backing off`;
+}

@@ -1,0 +1,50 @@
+import type { DynamoDBStreamEvent, EventBridgeEvent, ScheduledEvent, SQSEvent } from 'aws-lambda';
+import type { RequeueMessage } from '../aws/requeue.js';
+
+/** The events the reconciler Lambda is subscribed to. */
+export type ReconcilerEvent =
+  | DynamoDBStreamEvent
+  | SQSEvent
+  | EventBridgeEvent<'ECS Task State Change', { startedBy?: string }>
+  | ScheduledEvent;
+
+const serviceStartedByPrefix = 'corral/';
+
+/** The service a task belongs to, from its `startedBy`. */
+export function serviceOfStartedBy(startedBy: string | undefined): string | undefined {
+  return startedBy?.startsWith(serviceStartedByPrefix) ? startedBy.slice(serviceStartedByPrefix.length) : undefined;
+}
+
+/**
+ * The services an event names. Level-triggered: the event only says *which* service to look
+ * at. Stream records count only for spec items, so the reconciler's own status and event
+ * writes never trigger it again.
+ */
+export function servicesNamedBy(event: ReconcilerEvent): string[] {
+  const names = new Set<string>();
+  if ('Records' in event) {
+    for (const record of event.Records) {
+      if ('dynamodb' in record) {
+        const pk = record.dynamodb?.Keys?.pk?.S;
+        const sk = record.dynamodb?.Keys?.sk?.S;
+        if (pk?.startsWith('service#') && sk === 'spec') names.add(pk.slice('service#'.length));
+      } else if ('body' in record) {
+        const message = parseRequeueMessage(record.body);
+        if (message) names.add(message.service);
+      }
+    }
+  } else if (event['detail-type'] === 'ECS Task State Change') {
+    const service = serviceOfStartedBy((event.detail as { startedBy?: string }).startedBy);
+    if (service) names.add(service);
+  }
+  return [...names];
+}
+
+function parseRequeueMessage(body: string): RequeueMessage | undefined {
+  try {
+    const parsed = JSON.parse(body) as Partial<RequeueMessage>;
+    return typeof parsed.service === 'string' ? { service: parsed.service } : undefined;
+  } catch {
+    return undefined;
+  }
+}
