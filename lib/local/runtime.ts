@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { ScheduledEvent } from 'aws-lambda';
 import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { systemClock, type Clock } from '../clock.js';
 import { createApiHandler } from '../api/app.js';
@@ -10,6 +12,15 @@ import { startApiServer } from './api-server.js';
 import { EcsContainerRuntime } from '../aws/ecs-runtime.js';
 import { DynamoLeaseStore } from '../aws/lease-store.js';
 import { createReconcilerHandler } from '../reconciler/handler.js';
+import type { ReconcilerDependencies } from '../reconciler/reconcile-service.js';
+import { secretRoutes } from '../api/secret-routes.js';
+import { createConsumerRestarter } from '../aws/consumer-restarter.js';
+import { LeaderElector } from '../aws/leader-election.js';
+import { createSecretStore } from '../aws/secret-store.js';
+import { createDispatcherHandler } from '../dispatcher/handler.js';
+import { singletonTasks } from '../dispatcher/singleton-tasks.js';
+import { randomPasswordStrategy } from '../rotation/index.js';
+import { createRotationHandler } from '../rotation/index.js';
 import type { ReconcilerEvent } from '../reconciler/triggers.js';
 import { startLocalAws, type LocalAws, type TaskDelays } from './aws/index.js';
 import { LocalBus } from './bus.js';
@@ -31,6 +42,8 @@ export interface LocalRuntimeOptions {
   virtualTime?: boolean;
   /** Run the reconciler, dispatcher and rotation handlers (true); false serves the API alone. */
   reconcile?: boolean;
+  /** Dispatcher instances contending for leadership on each one-minute tick (1). */
+  dispatchers?: number;
   logLevel?: string;
 }
 
@@ -44,6 +57,12 @@ export interface LocalRuntime {
   store: StateStore;
   tableName: string;
   clusterName: string;
+  /** The ARN under which local Secrets Manager reaches Corral's rotation handler. */
+  rotationFunctionArn: string;
+  /** The reconciler's ports, for tests that invoke reconciles directly. */
+  reconcilerDeps: Omit<ReconcilerDependencies, 'holder'>;
+  /** Another dispatcher instance, as a concurrent Lambda invocation would be. */
+  createDispatcher(): (event: ScheduledEvent) => Promise<{ led: boolean }>;
   close(): Promise<void>;
 }
 
@@ -56,6 +75,11 @@ export const localDefaults = {
 
 const localAccount = '000000000000';
 const localQueues = { requeue: 'corral-requeue' } as const;
+const localFunctions = {
+  reconciler: 'corral-reconciler',
+  dispatcher: 'corral-dispatcher',
+  rotation: 'corral-rotation',
+} as const;
 
 export const zeroDelays: Partial<TaskDelays> = { provisioningMs: 0, pendingMs: 0, stoppingMs: 0 };
 
@@ -81,32 +105,65 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   await clients.ecs.send(new CreateClusterCommand({ clusterName }));
   const store = new StateStore(clients.documents, tableName, clock);
 
-  if (options.reconcile !== false) {
-    const reconciler = createReconcilerHandler({
-      store,
-      leases: new DynamoLeaseStore(clients.documents, tableName),
-      runtime: new EcsContainerRuntime(clients.ecs, { cluster: clusterName, subnets: ['subnet-local'], securityGroups: ['sg-local'] }),
-      requeue: new BusRequeue(bus, localQueues.requeue),
+  const reconcilerDeps: Omit<ReconcilerDependencies, 'holder'> = {
+    store,
+    leases: new DynamoLeaseStore(clients.documents, tableName),
+    runtime: new EcsContainerRuntime(clients.ecs, { cluster: clusterName, subnets: ['subnet-local'], securityGroups: ['sg-local'] }),
+    requeue: new BusRequeue(bus, localQueues.requeue),
+    clock,
+    logger: logger.createChild({ serviceName: 'corral-reconciler' }),
+    taskDefinitions: {
+      executionRoleArn: `arn:aws:iam::${localAccount}:role/corral-task-execution`,
+      taskRoleArn: `arn:aws:iam::${localAccount}:role/corral-task`,
+      logGroupPrefix: '/corral/services/',
+      region: 'us-east-1',
+    },
+  };
+  const secrets = createSecretStore(clients.secrets);
+  const rotationFunctionArn = `arn:aws:lambda:us-east-1:${localAccount}:function:${localFunctions.rotation}`;
+
+  /** A dispatcher as the one-minute schedule invokes it; each has its own holder identity. */
+  const createDispatcher = () => {
+    const dispatcherLogger = logger.createChild({ serviceName: 'corral-dispatcher' });
+    const handler = createDispatcherHandler({
+      elector: new LeaderElector({ store: reconcilerDeps.leases, name: 'dispatcher', holder: randomUUID() }),
+      tasks: singletonTasks({ reconciler: { ...reconcilerDeps, logger: dispatcherLogger }, holder: 'dispatcher' }),
       clock,
-      logger: logger.createChild({ serviceName: 'corral-reconciler' }),
-      taskDefinitions: {
-        executionRoleArn: `arn:aws:iam::${localAccount}:role/corral-task-execution`,
-        taskRoleArn: `arn:aws:iam::${localAccount}:role/corral-task`,
-        logGroupPrefix: '/corral/services/',
-        region: 'us-east-1',
-      },
+      logger: dispatcherLogger,
     });
-    const invokeReconciler = (event: ReconcilerEvent) => reconciler(event, lambdaContext('corral-reconciler'));
+    return (event: ScheduledEvent) => handler(event, lambdaContext(localFunctions.dispatcher));
+  };
+
+  if (options.reconcile !== false) {
+    const reconciler = createReconcilerHandler(reconcilerDeps);
+    const invokeReconciler = (event: ReconcilerEvent) => reconciler(event, lambdaContext(localFunctions.reconciler));
     bus.addStreamTarget(tableName, invokeReconciler);
     bus.subscribe({ source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }, (event) => invokeReconciler(event as ReconcilerEvent));
     bus.addQueueTarget(localQueues.requeue, invokeReconciler);
+
+    for (let i = 0; i < (options.dispatchers ?? 1); i++) bus.schedule(`${localFunctions.dispatcher}-${i}`, 60_000, createDispatcher());
+
+    const rotation = createRotationHandler({
+      secrets,
+      strategy: randomPasswordStrategy,
+      consumers: createConsumerRestarter(store),
+      logger: logger.createChild({ serviceName: 'corral-rotation' }),
+    });
+    aws.setRotationHandler(rotationFunctionArn, async (event) => {
+      await rotation(event, lambdaContext(localFunctions.rotation));
+    });
   }
 
-  const apiHandler = createApiHandler({ store, logger: logger.createChild({ serviceName: 'corral-api' }) });
+  const apiHandler = createApiHandler({
+    store,
+    logger: logger.createChild({ serviceName: 'corral-api' }),
+    extraRoutes: [...secretRoutes({ secrets, store, rotationFunctionArn })],
+  });
   const api = await startApiServer(apiHandler, { host, port: options.apiPort ?? localDefaults.apiPort, track: (work) => bus.track(work) });
 
   return {
-    apiUrl: api.url, awsUrl: aws.url, clock, bus, aws, clients, store, tableName, clusterName,
+    apiUrl: api.url, awsUrl: aws.url, clock, bus, aws, clients, store, tableName, clusterName, rotationFunctionArn,
+    reconcilerDeps, createDispatcher,
     async close() {
       await api.close();
       await bus.idle();

@@ -15,14 +15,16 @@ export interface LaunchOutcome {
 
 /**
  * Starts the planned tasks: per revision, RunTask calls of up to ten, each with a client token
- * derived from the service, revision, generation, the observed fleet and the call's index, so
- * a retried invocation that computes the same plan gets ECS's idempotent answer instead of a
- * second launch. RunTask's `failures` and refused calls become events and a backoff; throttling
+ * derived from the service, revision, generation, the observed fleet (running and stopped
+ * tasks), the call's index and the launch-failure count, so a retried invocation that computes
+ * the same plan gets ECS's idempotent answer instead of a second launch, while a launch after a
+ * failures-only RunTask (which changes no fleet) gets a fresh token rather than the replayed
+ * failure. RunTask's `failures` and refused calls become events and a backoff; throttling
  * propagates so the reconcile is retried a little later.
  */
 export async function launchPlannedTasks(
   deps: { runtime: ContainerRuntime },
-  input: { record: ServiceRecord; starts: PlannedStart[]; fleet: string[]; taskDefinitions: TaskDefinitions },
+  input: { record: ServiceRecord; starts: PlannedStart[]; fleet: string[]; attempt: number; taskDefinitions: TaskDefinitions },
 ): Promise<LaunchOutcome> {
   const { record } = input;
   const counts = new Map<number, number>();
@@ -41,7 +43,7 @@ export async function launchPlannedTasks(
     }
     const calls = splitIntoRunTaskCalls(count);
     for (const [batch, size] of calls.entries()) {
-      const clientToken = runTaskClientToken({ service: record.name, revision, generation: record.generation, fleet: input.fleet, batch });
+      const clientToken = runTaskClientToken({ service: record.name, revision, generation: record.generation, fleet: input.fleet, batch, attempt: input.attempt });
       let result;
       try {
         result = await deps.runtime.runTasks({

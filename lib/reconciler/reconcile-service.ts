@@ -99,7 +99,8 @@ async function reconcileUnderLease(
     now,
   );
 
-  await deps.store.putStatus(name, decided.status, lease.token);
+  const acts = decided.start.length > 0 || decided.stop.length > 0 || decided.removeService === true;
+  if (acts || decided.status !== previous) await deps.store.putStatus(name, decided.status, lease.token);
   const events: Omit<ServiceEvent, 'time'>[] = decided.events.map((event) => toServiceEvent(event, decided.status));
 
   for (const stop of decided.stop) {
@@ -109,7 +110,7 @@ async function reconcileUnderLease(
   let requeueAfterMs = decided.requeueAfterMs;
   if (decided.start.length > 0) {
     const outcome = await launchPlannedTasks(deps, {
-      record, starts: decided.start, fleet: ecsTasks.map((t) => t.taskArn), taskDefinitions,
+      record, starts: decided.start, fleet: ecsTasks.map((t) => t.taskArn), attempt: previous?.backoff?.failures ?? 0, taskDefinitions,
     });
     events.push(...outcome.events);
     if (outcome.failed) {

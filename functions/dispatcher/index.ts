@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createAwsClients } from '../../lib/aws/clients.js';
+import { readEnvironment } from '../../lib/aws/environment.js';
+import { LeaderElector } from '../../lib/aws/leader-election.js';
+import { DynamoLeaseStore } from '../../lib/aws/lease-store.js';
+import { systemClock } from '../../lib/clock.js';
+import { createDispatcherHandler } from '../../lib/dispatcher/handler.js';
+import { singletonTasks } from '../../lib/dispatcher/singleton-tasks.js';
+import { reconcilerDependencies } from '../../lib/reconciler/dependencies.js';
+
+const logger = new Logger({ serviceName: 'corral-dispatcher' });
+const environment = readEnvironment();
+const clients = createAwsClients();
+const reconciler = reconcilerDependencies(environment, clients, logger);
+
+/**
+ * The leader-elected dispatcher on the one-minute schedule. The holder id is chosen at cold
+ * start, so a warm execution environment renews its leadership from tick to tick.
+ */
+export const handler = createDispatcherHandler({
+  elector: new LeaderElector({ store: new DynamoLeaseStore(clients.documents, environment.tableName), name: 'dispatcher', holder: randomUUID() }),
+  tasks: singletonTasks({ reconciler, holder: 'dispatcher' }),
+  clock: systemClock,
+  logger,
+});

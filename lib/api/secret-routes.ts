@@ -1,0 +1,67 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { SecretStore } from '../aws/secret-store.js';
+import { SecretInvalidRequestError, SecretNotFoundError, SecretStoreError } from '../aws/secret-errors.js';
+import type { StateStore } from '../aws/state-store.js';
+import { consumersOf } from '../aws/consumer-restarter.js';
+import { ApiError, ConflictApiError, NotFoundApiError, ValidationError } from './errors.js';
+import { json, parseJsonBody } from './http.js';
+import type { Route } from './service-routes.js';
+
+/** Secrets Manager's secret-name alphabet and length. */
+const secretNamePattern = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+function secretName(event: APIGatewayProxyEvent): string {
+  const name = decodeURIComponent(event.pathParameters?.name ?? '');
+  if (!secretNamePattern.test(name)) {
+    throw new ValidationError([{ field: 'name', message: 'must be 1-512 characters of letters, digits and /_+=.@-' }]);
+  }
+  return name;
+}
+
+async function translateSecretErrors<T>(name: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof SecretNotFoundError) throw new NotFoundApiError(`secret ${name} not found`, { cause: error });
+    if (error instanceof SecretInvalidRequestError) throw new ConflictApiError(error.message, { cause: error });
+    if (error instanceof SecretStoreError) throw new ApiError(400, error.name, error.message, [], { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * `GET /secrets/{name}` (rotation dates and consumers, never the value) and
+ * `POST /secrets/{name}/rotate` (start a rotation now with Corral's rotation function).
+ */
+export function secretRoutes(deps: { secrets: SecretStore; store: StateStore; rotationFunctionArn?: string }): Route[] {
+  return [
+    {
+      method: 'GET', path: '/secrets/{name}',
+      handler: async (event) => {
+        const name = secretName(event);
+        const secret = await translateSecretErrors(name, () => deps.secrets.describe(name));
+        return json(200, {
+          name: secret.name,
+          arn: secret.arn,
+          rotationEnabled: secret.rotationEnabled,
+          ...(secret.rotationRules ? { rotationRules: secret.rotationRules } : {}),
+          ...(secret.lastRotatedAt ? { lastRotatedAt: new Date(secret.lastRotatedAt).toISOString() } : {}),
+          ...(secret.nextRotationAt ? { nextRotationAt: new Date(secret.nextRotationAt).toISOString() } : {}),
+          consumers: await consumersOf(deps.store, secret.arn),
+        });
+      },
+    },
+    {
+      method: 'POST', path: '/secrets/{name}/rotate',
+      handler: async (event) => {
+        const name = secretName(event);
+        parseJsonBody(event, { optional: true });
+        const secret = await translateSecretErrors(name, () => deps.secrets.describe(name));
+        const rotationFunction = secret.rotationLambdaArn ?? deps.rotationFunctionArn;
+        if (!rotationFunction) throw new ConflictApiError(`secret ${name} has no rotation function; attach Corral's rotation to it first`);
+        const started = await translateSecretErrors(name, () => deps.secrets.rotateNow(name, secret.rotationLambdaArn ? undefined : rotationFunction));
+        return json(202, { name: secret.name, ...(started.versionId ? { versionId: started.versionId } : {}), consumers: await consumersOf(deps.store, secret.arn) });
+      },
+    },
+  ];
+}

@@ -1,0 +1,41 @@
+import type { ConsumerRestarter } from '../rotation/index.js';
+import { sameSecret } from '../core/secret-names.js';
+import { createAwsClients } from './clients.js';
+import { StateStore } from './state-store.js';
+import { systemClock } from '../clock.js';
+
+/** The services whose spec injects the secret (by name, partial or full ARN). */
+export async function consumersOf(store: StateStore, secretId: string): Promise<string[]> {
+  const services = await store.listServices();
+  return services
+    .filter((s) => !s.deleting && Object.values(s.spec.secrets).some((ref) => sameSecret(ref, secretId)))
+    .map((s) => s.name)
+    .sort();
+}
+
+/**
+ * After a rotation, every consuming service gets a new revision (same template, new task
+ * definition) and rolls out under its own policy: ECS reads secrets only when a task starts.
+ */
+export function createConsumerRestarter(store: StateStore = storeFromEnvironment()): ConsumerRestarter {
+  return {
+    async restartConsumers(secretId, reason) {
+      const names = await consumersOf(store, secretId);
+      for (const name of names) {
+        const record = await store.restartService(name, reason);
+        await store.appendEvents(name, [{
+          type: 'SecretRotated',
+          message: `${reason}: rolling out revision ${record.revision}`,
+          revision: record.revision,
+        }]);
+      }
+      return names;
+    },
+  };
+}
+
+function storeFromEnvironment(): StateStore {
+  const tableName = process.env.TABLE_NAME;
+  if (!tableName) throw new Error('TABLE_NAME is not set');
+  return new StateStore(createAwsClients().documents, tableName, systemClock);
+}

@@ -1,0 +1,210 @@
+import type { FleetView } from './fleet-view.js';
+import type { Desired, PlanEvent, RolloutRecord, ServiceStatus } from './types.js';
+
+/** Why a forward rollout failed, as a condition reason. */
+export type FailureKind = NonNullable<RolloutRecord['failureKind']>;
+
+/** Which revision the fleet converges on, and the rollout's bookkeeping, at one reconcile. */
+export interface RolloutDecision {
+  /** The revision to converge on: the user's, or the stable one while rolled back. */
+  target: number;
+  stableRevision?: number;
+  record?: RolloutRecord;
+  /** The user's revision failed and the fleet goes (or went) back to the stable one. */
+  rollingBack: boolean;
+  /** The user's revision failed without a way back: start and stop nothing. */
+  frozen: boolean;
+  /** The user's failed revision, if any, and why. */
+  failure?: { revision: number; reason: string; kind: FailureKind };
+  /** The fleet is fully available on `target` (all replicas available, nothing else left). */
+  fullyAvailable: boolean;
+  /** Deadline and circuit breaker apply: moving from a stable revision to another one. */
+  guarded: boolean;
+  events: PlanEvent[];
+}
+
+/**
+ * Everything here derives from the observed fleet and the previous status; there is no step
+ * counter. A rollout is needed while the fleet is not fully available on the target. Only a
+ * rollout away from a known-good (stable) revision has a deadline and a circuit breaker: a
+ * first deployment has nothing to protect or return to, so crash-loop backoff alone governs it,
+ * and a rollback returns to what worked and is not itself rolled back.
+ */
+export function decideRollout(desired: Desired, fleet: FleetView, previous: ServiceStatus | undefined, now: number): RolloutDecision {
+  const spec = desired.spec;
+  const replicas = Math.max(0, Math.floor(spec.replicas));
+  const events: PlanEvent[] = [];
+  const previousRecord = previous?.rollout;
+  let stable = desired.stableRevision ?? previous?.stableRevision;
+  let failure =
+    previousRecord?.failedRevision === desired.revision
+      ? {
+          revision: desired.revision,
+          reason: previousRecord.failureReason ?? 'it failed',
+          kind: previousRecord.failureKind ?? 'CircuitBreakerTripped',
+        }
+      : undefined;
+
+  let choice = chooseTarget(desired, stable, failure !== undefined);
+  let fullyAvailable = isFullyAvailable(fleet, choice.target, replicas);
+  if (fullyAvailable) {
+    stable = choice.target;
+    // A stopped rollout whose tasks made it after all is simply done.
+    if (choice.target === desired.revision) failure = undefined;
+    choice = chooseTarget(desired, stable, failure !== undefined);
+  }
+
+  const others = fleet.notStopped - (fleet.byRevision.get(choice.target)?.notStopped ?? 0);
+  const needed = !fullyAvailable && (stable === undefined || choice.target !== stable || others > 0);
+  const continuing = previousRecord !== undefined && previousRecord.revision === choice.target;
+  let record: RolloutRecord | undefined;
+  if (continuing && (needed || failure)) {
+    record = { ...previousRecord };
+  } else if (needed || failure) {
+    record = { revision: choice.target, startedAt: now, lastProgressAt: now, failures: 0 };
+    if (needed) events.push({ type: 'RolloutStarted', message: startedMessage(desired, choice.target, stable, failure, fleet) });
+  } else if (continuing && fullyAvailable && !previousRecord.failedRevision) {
+    const first = previous?.stableRevision === undefined;
+    events.push({
+      type: first ? 'Available' : 'RolloutCompleted',
+      message: first
+        ? `Revision ${choice.target} available: ${replicas} of ${replicas} tasks`
+        : `Rollout of revision ${choice.target} complete: ${replicas} of ${replicas} tasks available`,
+    });
+  }
+
+  if (record) {
+    applyPause(record, desired.paused, now);
+    if (!desired.paused) noteProgress(record, fleet);
+  }
+
+  const guarded = stable !== undefined && choice.target !== stable && !failure;
+  if (guarded && record) {
+    for (const f of fleet.failures) if (f.view.task.revision === choice.target && !f.wasAvailable) record.failures++;
+    const tripped = desired.paused ? undefined : tripReason(record, spec.failureThreshold, spec.progressDeadlineSeconds, now);
+    if (tripped) {
+      failure = { revision: desired.revision, ...tripped };
+      choice = chooseTarget(desired, stable, true);
+      events.push({
+        type: 'RolloutFailed',
+        message:
+          `Rollout of revision ${desired.revision} failed: ${tripped.reason}; ` +
+          (choice.rollingBack ? `rolling back to revision ${stable}` : 'stopping where it is (autoRollback is off)'),
+      });
+      record = choice.rollingBack
+        ? { revision: choice.target, startedAt: now, lastProgressAt: now, failures: 0 }
+        : record;
+      fullyAvailable = isFullyAvailable(fleet, choice.target, replicas);
+    }
+  }
+  if (record && failure) {
+    record.failedRevision = failure.revision;
+    record.failureReason = failure.reason;
+    record.failureKind = failure.kind;
+  } else if (record) {
+    delete record.failedRevision;
+    delete record.failureReason;
+    delete record.failureKind;
+  }
+
+  return {
+    target: choice.target,
+    stableRevision: stable,
+    record,
+    rollingBack: choice.rollingBack,
+    frozen: choice.frozen,
+    failure,
+    fullyAvailable,
+    guarded: guarded && !failure,
+    events,
+  };
+}
+
+function chooseTarget(
+  desired: Desired,
+  stable: number | undefined,
+  failed: boolean,
+): { target: number; rollingBack: boolean; frozen: boolean } {
+  if (!failed) return { target: desired.revision, rollingBack: false, frozen: false };
+  if (desired.spec.autoRollback && stable !== undefined && stable !== desired.revision) {
+    return { target: stable, rollingBack: true, frozen: false };
+  }
+  return { target: desired.revision, rollingBack: false, frozen: true };
+}
+
+/** All replicas live and available on `revision`, and no task of another revision not yet STOPPED. */
+export function isFullyAvailable(fleet: FleetView, revision: number, replicas: number): boolean {
+  const tally = fleet.byRevision.get(revision);
+  const live = tally?.live ?? 0;
+  const available = tally?.available ?? 0;
+  const others = fleet.notStopped - (tally?.notStopped ?? 0);
+  return live === replicas && available === replicas && others === 0;
+}
+
+/**
+ * The deadline clock stops while paused: on resume, `lastProgressAt` moves forward by the pause.
+ * Example: last progress at t=100 s, paused t=200..500 s, deadline 600 s → the rollout fails at
+ * t=1000 s, not at t=700 s.
+ */
+function applyPause(record: RolloutRecord, paused: boolean, now: number): void {
+  if (paused && record.pausedAt === undefined) record.pausedAt = now;
+  if (!paused && record.pausedAt !== undefined) {
+    const pause = Math.max(0, now - record.pausedAt);
+    record.lastProgressAt += pause;
+    record.pausedMs = (record.pausedMs ?? 0) + pause;
+    delete record.pausedAt;
+  }
+}
+
+/** Every task of the rollout's revision that became available moves the deadline to that moment. */
+function noteProgress(record: RolloutRecord, fleet: FleetView): void {
+  for (const view of fleet.views) {
+    if (view.available && view.task.revision === record.revision && view.availableAt! > record.lastProgressAt) {
+      record.lastProgressAt = view.availableAt!;
+    }
+  }
+}
+
+function tripReason(
+  record: RolloutRecord,
+  threshold: number,
+  deadlineSeconds: number,
+  now: number,
+): { reason: string; kind: FailureKind } | undefined {
+  if (record.failures > 0 && record.failures >= threshold) {
+    return {
+      reason: `${record.failures} ${record.failures === 1 ? 'task' : 'tasks'} failed before becoming available (threshold ${threshold})`,
+      kind: 'CircuitBreakerTripped',
+    };
+  }
+  if (now >= record.lastProgressAt + deadlineSeconds * 1000) {
+    return {
+      reason: `no new task became available within ${deadlineSeconds} s (progressDeadlineSeconds)`,
+      kind: 'ProgressDeadlineExceeded',
+    };
+  }
+  return undefined;
+}
+
+function startedMessage(
+  desired: Desired,
+  target: number,
+  stable: number | undefined,
+  failure: { revision: number; reason: string } | undefined,
+  fleet: FleetView,
+): string {
+  const spec = desired.spec;
+  if (failure && target !== failure.revision) {
+    return `Rolling back to revision ${target}: revision ${failure.revision} failed (${failure.reason})`;
+  }
+  const others = fleet.notStopped - (fleet.byRevision.get(target)?.notStopped ?? 0);
+  if (stable === undefined && others === 0) {
+    return `Deploying revision ${target}: ${spec.replicas} ${spec.replicas === 1 ? 'task' : 'tasks'}`;
+  }
+  const how =
+    spec.strategy === 'Recreate'
+      ? 'Recreate'
+      : `RollingUpdate, maxSurge ${spec.maxSurge}, maxUnavailable ${spec.maxUnavailable}`;
+  const from = stable !== undefined && stable !== target ? `, replacing revision ${stable}` : '';
+  return `Rollout of revision ${target} started (${how})${from}`;
+}

@@ -1,0 +1,138 @@
+import { backoffDelayMs, isBackingOff } from './backoff.js';
+import type { FleetView } from './fleet-view.js';
+import { rolloutBounds } from './rollout-bounds.js';
+import type { RolloutDecision } from './rollout.js';
+import type {
+  BackoffRecord,
+  Desired,
+  ServiceCondition,
+  ServiceCounts,
+  ServicePhase,
+  ServiceStatus,
+} from './types.js';
+
+export interface StatusInput {
+  desired: Desired;
+  fleet: FleetView;
+  rollout: RolloutDecision;
+  backoff: BackoffRecord | undefined;
+  previous: ServiceStatus | undefined;
+  now: number;
+}
+
+/**
+ * The status to write. Built only from the observation and the decision, never from the clock
+ * except at transitions, so a converged fleet reconciled again yields an identical status and
+ * the shell can skip the write.
+ */
+export function buildStatus(input: StatusInput): ServiceStatus {
+  const { desired, fleet, rollout, backoff, previous, now } = input;
+  const replicas = Math.max(0, Math.floor(desired.spec.replicas));
+  const target = rollout.target;
+  const tally = fleet.byRevision.get(target);
+  const counts: ServiceCounts = {
+    desired: replicas,
+    running: fleet.running,
+    healthy: fleet.healthy,
+    updated: tally?.live ?? 0,
+    available: fleet.available,
+  };
+  const phase = phaseOf(input, counts);
+  const { minAvailable } = rolloutBounds(replicas, desired.spec.strategy, desired.spec.maxSurge, desired.spec.maxUnavailable);
+  const status: ServiceStatus = {
+    phase,
+    observedGeneration: desired.generation,
+    revision: target,
+    targetRevision: desired.revision,
+    counts,
+    message: messageOf(phase, input, counts),
+    conditions: [
+      condition(previous, now, 'Available', counts.available >= minAvailable, counts.available >= minAvailable ? 'MinimumTasksAvailable' : 'MinimumTasksUnavailable',
+        `${counts.available} of ${replicas} tasks available (minimum ${minAvailable})`),
+      progressing(input, phase),
+    ],
+    healthySince: fleet.healthySince,
+    failedTasks: fleet.failedTasks,
+  };
+  if (rollout.stableRevision !== undefined) status.stableRevision = rollout.stableRevision;
+  if (rollout.record) status.rollout = rollout.record;
+  if (backoff) status.backoff = backoff;
+  return status;
+}
+
+function phaseOf(input: StatusInput, counts: ServiceCounts): ServicePhase {
+  const { desired, rollout, backoff, fleet } = input;
+  if (desired.deleting) return 'Terminating';
+  if (desired.paused) return 'Paused';
+  if (rollout.failure) return rollout.rollingBack && rollout.fullyAvailable ? 'RolledBack' : 'Failed';
+  if (rollout.fullyAvailable) return 'Available';
+  if (backoff) return 'Degraded';
+  const runningOnTarget = fleet.views.some((v) => v.running && v.task.revision === rollout.target);
+  if (rollout.stableRevision === undefined && counts.available === 0 && !runningOnTarget) return 'Pending';
+  return 'Progressing';
+}
+
+function messageOf(phase: ServicePhase, input: StatusInput, counts: ServiceCounts): string {
+  const { desired, fleet, rollout, backoff, now } = input;
+  const replicas = counts.desired;
+  const target = rollout.target;
+  const targetAvailable = fleet.byRevision.get(target)?.available ?? 0;
+  const others = fleet.notStopped - (fleet.byRevision.get(target)?.notStopped ?? 0);
+  const failure = rollout.failure;
+  switch (phase) {
+    case 'Terminating':
+      return fleet.notStopped > 0 ? `Deleting: waiting for ${plural(fleet.notStopped, 'task')} to stop` : 'Deleted: no tasks remain';
+    case 'Paused':
+      return rollout.record
+        ? `Rollout of revision ${target} paused: ${counts.updated} of ${replicas} updated, ${counts.available} available`
+        : `Paused: ${counts.available} of ${replicas} tasks available (revision ${target})`;
+    case 'RolledBack':
+      return `Rolled back to revision ${target} after revision ${failure!.revision} failed: ${failure!.reason}`;
+    case 'Failed':
+      return rollout.rollingBack
+        ? `Rollout of revision ${failure!.revision} failed: ${failure!.reason}; rolling back to revision ${target} (${targetAvailable} of ${replicas} available)`
+        : `Rollout of revision ${target} failed: ${failure!.reason}; stopped where it is: ${counts.updated} of ${replicas} updated, ${counts.available} available. Apply a new revision or roll back`;
+    case 'Available':
+      return `Revision ${target} available: ${replicas} of ${replicas} tasks`;
+    case 'Degraded':
+      return `${targetAvailable} of ${replicas} tasks of revision ${target} available; crash loop (step ${backoff!.failures}, ${backoffDelayMs(backoff!.failures) / 1000} s between starts)` +
+        (isBackingOff(backoff, now) ? `, next start at ${new Date(backoff!.until).toISOString()}` : '');
+    case 'Pending':
+      return `Starting ${plural(replicas, 'task')} of revision ${target}`;
+    case 'Progressing':
+      return others > 0
+        ? `Waiting for rollout to finish: ${targetAvailable} of ${replicas} new tasks available (revision ${target}), ${plural(others, 'old task')} remaining`
+        : `Waiting for revision ${target}: ${targetAvailable} of ${replicas} tasks available`;
+  }
+}
+
+function progressing(input: StatusInput, phase: ServicePhase): ServiceCondition {
+  const { rollout, previous, now } = input;
+  if (rollout.failure) {
+    return condition(previous, now, 'Progressing', false, rollout.failure.kind, `Revision ${rollout.failure.revision} failed: ${rollout.failure.reason}`);
+  }
+  if (phase === 'Paused') return condition(previous, now, 'Progressing', false, 'RolloutPaused', 'Paused: starting and stopping nothing');
+  if (rollout.fullyAvailable) {
+    return condition(previous, now, 'Progressing', true, 'NewRevisionAvailable', `Revision ${rollout.target} is available`);
+  }
+  return condition(previous, now, 'Progressing', true, 'RolloutInProgress', `Converging on revision ${rollout.target}`);
+}
+
+/** A condition whose `lastTransitionTime` stays put unless its status flips. */
+function condition(
+  previous: ServiceStatus | undefined,
+  now: number,
+  type: ServiceCondition['type'],
+  ok: boolean,
+  reason: string,
+  message: string,
+): ServiceCondition {
+  const status = ok ? 'True' : 'False';
+  const before = previous?.conditions.find((c) => c.type === type);
+  const lastTransitionTime = before && before.status === status ? before.lastTransitionTime : now;
+  return { type, status, reason, message, lastTransitionTime };
+}
+
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,237 @@
+/**
+ * The planner's inputs and outputs. `plan(desired, observed, now)` is pure: everything it knows
+ * comes from these values, and everything it decides goes out in a `Plan`. Its only memory
+ * between invocations is the `ServiceStatus` the previous invocation returned (and the shell
+ * wrote under its lease), so a reconciler that dies at any point loses nothing the next one
+ * cannot re-derive from ECS and that status.
+ */
+
+/** How a new revision replaces the old one. */
+export type RolloutStrategy = 'RollingUpdate' | 'Recreate';
+
+/**
+ * The slice of a service spec the planner needs, with every default filled and every
+ * percentage already turned into a count (the lead maps `ServiceSpec` + `resolveRollout` to it).
+ */
+export interface PlannerSpec {
+  /** Tasks wanted, 0..1000. */
+  replicas: number;
+  strategy: RolloutStrategy;
+  /** Tasks allowed above `replicas` (counted over every task not yet STOPPED) during a rollout. */
+  maxSurge: number;
+  /** Tasks allowed below `replicas` available during a rollout. */
+  maxUnavailable: number;
+  /** How long a task must stay RUNNING and HEALTHY (or just RUNNING, without a health check) to count as available. */
+  minHealthySeconds: number;
+  /** A forward rollout fails when no new task becomes available for this long (paused time excluded). */
+  progressDeadlineSeconds: number;
+  /** A forward rollout fails when this many new tasks stop or turn UNHEALTHY before becoming available. */
+  failureThreshold: number;
+  /** On failure, go back to the stable revision (true) or stop where the rollout is (false). */
+  autoRollback: boolean;
+  /** Whether tasks of the wanted revision have a container health check. */
+  hasHealthCheck: boolean;
+}
+
+/** What the user wants, as of one generation of the service record. */
+export interface Desired {
+  name: string;
+  /** Generation of the service record; becomes `status.observedGeneration`. */
+  generation: number;
+  spec: PlannerSpec;
+  /** The revision the user's spec asks for. */
+  revision: number;
+  /** The last fully available revision, if the shell keeps it elsewhere; otherwise taken from `status`. */
+  stableRevision?: number;
+  /** Pause: the planner starts and stops nothing, and the progress deadline does not run. */
+  paused: boolean;
+  /** Delete: stop every task, then ask for the service's records to be removed. */
+  deleting: boolean;
+  /** Per-revision facts for tasks of other revisions; a missing entry falls back to `spec`. */
+  revisionSpecs?: Record<number, { hasHealthCheck: boolean }>;
+}
+
+/** ECS task `lastStatus` values, in lifecycle order. */
+export type TaskLastStatus =
+  | 'PROVISIONING'
+  | 'PENDING'
+  | 'ACTIVATING'
+  | 'RUNNING'
+  | 'DEACTIVATING'
+  | 'STOPPING'
+  | 'DEPROVISIONING'
+  | 'STOPPED';
+
+/** One ECS task started for this service (found by `startedBy`), RUNNING or recently STOPPED. */
+export interface ObservedTask {
+  taskArn: string;
+  /** Revision the task was started from (from its task definition). */
+  revision: number;
+  /** Slot the task was started into (0..replicas-1 when started). */
+  slot: number;
+  /** ECS `lastStatus`; unknown values are treated like PENDING. */
+  lastStatus: TaskLastStatus | (string & {});
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  /** Epoch ms. */
+  createdAt: number;
+  startedAt?: number;
+  stoppedAt?: number;
+  /**
+   * First time a reconciler saw the task HEALTHY, if the shell tracks it; otherwise the planner
+   * uses `status.healthySince[taskArn]`, which it maintains itself.
+   */
+  healthySince?: number;
+  /** ECS `stopCode`: TaskFailedToStart, EssentialContainerExited, UserInitiated, ... */
+  stopCode?: string;
+  stoppedReason?: string;
+  /** Exit code of the essential container, when it exited. */
+  exitCode?: number;
+}
+
+/** What ECS shows now, plus what the last reconcile wrote. */
+export interface Observed {
+  /** Every task of the service: not yet STOPPED, and STOPPED ones ECS still lists (about an hour). */
+  tasks: readonly ObservedTask[];
+  /** The status the last reconcile wrote; absent for a service never reconciled. */
+  status?: ServiceStatus;
+}
+
+/** One task to launch with RunTask. */
+export interface PlannedStart {
+  revision: number;
+  slot: number;
+  /** ARN of the task this one takes over from (a failed task of its slot, or the old revision's task in it). */
+  replaces?: string;
+}
+
+/** One task to stop with StopTask; `reason` (≤ 255 characters) becomes the task's `stoppedReason`. */
+export interface PlannedStop {
+  taskArn: string;
+  reason: string;
+}
+
+/** Event types; each comes with a human message. */
+export type PlanEventType =
+  | 'ScaledUp'
+  | 'ScaledDown'
+  | 'TaskReplaced'
+  | 'TaskUnhealthy'
+  | 'TaskFailed'
+  | 'BackOff'
+  | 'BackOffReset'
+  | 'RolloutStarted'
+  | 'RolloutProgressed'
+  | 'RolloutCompleted'
+  | 'RolloutFailed'
+  | 'RolledBack'
+  | 'RolloutPaused'
+  | 'RolloutResumed'
+  | 'Available'
+  | 'Terminating'
+  | 'ServiceRemoved';
+
+export interface PlanEvent {
+  type: PlanEventType;
+  message: string;
+  /** The task the event is about, for per-task events. */
+  taskArn?: string;
+}
+
+/** The planner's decision for one reconcile. */
+export interface Plan {
+  start: PlannedStart[];
+  stop: PlannedStop[];
+  /** The status to write (fenced by the lease); the next reconcile reads it back as `observed.status`. */
+  status: ServiceStatus;
+  events: PlanEvent[];
+  /** Reconcile again after this many ms: the earliest moment a gate can open. Absent when nothing is pending on time. */
+  requeueAfterMs?: number;
+  /** Delete finished: no task remains, so the service's records can go. */
+  removeService?: boolean;
+}
+
+export type ServicePhase =
+  | 'Pending'
+  | 'Progressing'
+  | 'Available'
+  | 'Degraded'
+  | 'Failed'
+  | 'RolledBack'
+  | 'Paused'
+  | 'Terminating';
+
+/** Task counts as observed at the reconcile (before the plan is applied). */
+export interface ServiceCounts {
+  /** `replicas`. */
+  desired: number;
+  /** Tasks RUNNING and not being stopped, any revision. */
+  running: number;
+  /** Running tasks that pass their health check (or have none), any revision. */
+  healthy: number;
+  /** Tasks of `status.revision` not being stopped, in any state. */
+  updated: number;
+  /** Available tasks (healthy for minHealthySeconds), any revision. */
+  available: number;
+}
+
+/** A Kubernetes-style condition; `lastTransitionTime` moves only when `status` flips. */
+export interface ServiceCondition {
+  type: 'Available' | 'Progressing';
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+  lastTransitionTime: number;
+}
+
+/** Bookkeeping of the rollout to `revision`; absent once a rollout completed without failure. */
+export interface RolloutRecord {
+  /** The revision being rolled out (the stable one while rolling back). */
+  revision: number;
+  startedAt: number;
+  /** Latest moment a task of `revision` became available (or the rollout started / resumed); the deadline runs from here. */
+  lastProgressAt: number;
+  /** Tasks of `revision` that stopped or turned UNHEALTHY before becoming available (circuit breaker). */
+  failures: number;
+  /** The user's revision that failed; not retried until the user asks for another revision. */
+  failedRevision?: number;
+  /** Why it failed, for messages. */
+  failureReason?: string;
+  /** Which guard failed it, as a condition reason. */
+  failureKind?: 'ProgressDeadlineExceeded' | 'CircuitBreakerTripped';
+  /** Set while paused: when the pause began. */
+  pausedAt?: number;
+  /** Total time spent paused, for display. */
+  pausedMs?: number;
+}
+
+/** Crash-loop backoff of the whole service. */
+export interface BackoffRecord {
+  /** Consecutive crash-loop steps; the wait is 10 s × 2^(failures-1), at most 5 min. */
+  failures: number;
+  /** No task starts before this time. */
+  until: number;
+  /** Latest failure seen; 10 min after it without another the backoff resets. */
+  lastFailureAt: number;
+}
+
+export interface ServiceStatus {
+  phase: ServicePhase;
+  observedGeneration: number;
+  /** The revision being rolled out or running: the user's revision, or the stable one after a rollback. */
+  revision: number;
+  /** The last revision that was fully available (all replicas available on it, no other revision left). */
+  stableRevision?: number;
+  /** The revision the user's spec asks for (differs from `revision` after a rollback). */
+  targetRevision: number;
+  counts: ServiceCounts;
+  /** One human sentence, like `kubectl rollout status`. */
+  message: string;
+  conditions: ServiceCondition[];
+  rollout?: RolloutRecord;
+  backoff?: BackoffRecord;
+  /** taskArn → first time seen RUNNING and HEALTHY, for tasks healthy now (and with a health check). */
+  healthySince: Record<string, number>;
+  /** taskArn → when its failure was counted, for observed tasks only: a failure counts once. */
+  failedTasks: Record<string, number>;
+}

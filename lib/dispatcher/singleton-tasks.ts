@@ -1,0 +1,19 @@
+import type { ReconcilerDependencies } from '../reconciler/reconcile-service.js';
+import { sweep } from '../reconciler/sweep.js';
+import type { SingletonTask } from './handler.js';
+
+/** What the leader does every tick: the full sweep with orphan collection. */
+export function singletonTasks(deps: { reconciler: Omit<ReconcilerDependencies, 'holder'>; holder: string }): SingletonTask[] {
+  return [
+    {
+      name: 'sweep',
+      run: async (lease) => {
+        const result = await sweep({ ...deps.reconciler, holder: `${deps.holder}/${lease.token}` });
+        for (const failure of result.failed) {
+          deps.reconciler.logger.warn('sweep could not reconcile a service', { service: failure.service, errorName: failure.error.name, errorMessage: failure.error.message });
+        }
+        return result;
+      },
+    },
+  ];
+}

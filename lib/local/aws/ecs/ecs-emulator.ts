@@ -1,0 +1,134 @@
+import type { Clock } from '../../../clock.js';
+import type { LocalBus } from '../../bus.js';
+import { AwsError, invalidParameter } from '../errors.js';
+import type { FaultControls } from '../faults.js';
+import { Input } from '../input.js';
+import type { TaskDelays } from '../options.js';
+import { EcsArns } from './arns.js';
+import { ClusterRegistry, clusterView } from './clusters.js';
+import { mergeTags, type Tag, validateTags } from './tags.js';
+import { TaskDefinitionRegistry } from './task-definitions.js';
+import { TaskLifecycle } from './task-lifecycle.js';
+import { taskEventDetail } from './task-view.js';
+import { TaskService } from './tasks.js';
+
+export interface EcsEmulatorOptions {
+  clock: Clock;
+  bus: LocalBus;
+  delays: TaskDelays;
+  faults: FaultControls;
+  random: () => number;
+  accountId: string;
+  region: string;
+  clusters: string[];
+}
+
+/** The ECS operations Corral and the AWS CLI use, over an in-memory account. */
+export class EcsEmulator {
+  private readonly clock: Clock;
+  private readonly clusters: ClusterRegistry;
+  private readonly taskDefinitions: TaskDefinitionRegistry;
+  private readonly tasks: TaskService;
+
+  constructor(options: EcsEmulatorOptions) {
+    const arns = new EcsArns(options.region, options.accountId);
+    this.clock = options.clock;
+    this.clusters = new ClusterRegistry(arns);
+    this.taskDefinitions = new TaskDefinitionRegistry(arns, options.accountId);
+    const lifecycle = new TaskLifecycle(options.clock, options.delays, {
+      changed: (task) =>
+        options.bus.putEvents([
+          {
+            source: 'aws.ecs',
+            'detail-type': 'ECS Task State Change',
+            resources: [task.arn],
+            detail: taskEventDetail(task, options.region, options.clock.now()),
+          },
+        ]),
+      expired: (task) => this.tasks.remove(task),
+    });
+    this.tasks = new TaskService({
+      arns,
+      region: options.region,
+      clusters: this.clusters,
+      taskDefinitions: this.taskDefinitions,
+      lifecycle,
+      faults: options.faults,
+      random: options.random,
+      now: () => options.clock.now(),
+    });
+    for (const name of options.clusters) this.clusters.create(name, [], options.clock.now());
+  }
+
+  handle(operation: string, body: unknown): unknown {
+    const input = Input.of(body, 'InvalidParameterException');
+    const now = this.clock.now();
+    switch (operation) {
+      case 'CreateCluster': {
+        const name = input.string('clusterName', { max: 255, pattern: /^[A-Za-z0-9_-]+$/ }) ?? 'default';
+        const cluster = this.clusters.create(name, validateTags(input.raw('tags')), now);
+        return { cluster: clusterView(cluster, this.tasks.counts(cluster.arn), true) };
+      }
+      case 'DescribeClusters': {
+        const includeTags = (input.strings('include') ?? []).includes('TAGS');
+        const clusters: unknown[] = [];
+        const failures: unknown[] = [];
+        for (const reference of input.strings('clusters') ?? ['default']) {
+          const cluster = this.clusters.find(reference);
+          if (cluster) clusters.push(clusterView(cluster, this.tasks.counts(cluster.arn), includeTags));
+          else failures.push({ arn: reference, reason: 'MISSING' });
+        }
+        return { clusters, failures };
+      }
+      case 'ListClusters':
+        return { clusterArns: this.clusters.all().map((c) => c.arn) };
+      case 'RegisterTaskDefinition': {
+        const tags = validateTags(input.raw('tags'));
+        const record = this.taskDefinitions.register(body as Record<string, unknown>, tags, now);
+        return { taskDefinition: this.taskDefinitions.view(record), tags };
+      }
+      case 'DescribeTaskDefinition': {
+        const record = this.taskDefinitions.find(input.string('taskDefinition', { required: true }));
+        if (!record) throw new AwsError('ClientException', 'Unable to describe task definition.');
+        const includeTags = (input.strings('include') ?? []).includes('TAGS');
+        return { taskDefinition: this.taskDefinitions.view(record), tags: includeTags ? record.tags : undefined };
+      }
+      case 'DeregisterTaskDefinition': {
+        const record = this.taskDefinitions.deregister(input.string('taskDefinition', { required: true }), now);
+        return { taskDefinition: this.taskDefinitions.view(record) };
+      }
+      case 'ListTaskDefinitions':
+        return this.taskDefinitions.list(input);
+      case 'RunTask':
+        return this.tasks.runTask(input);
+      case 'StopTask':
+        return this.tasks.stopTask(input);
+      case 'DescribeTasks':
+        return this.tasks.describeTasks(input);
+      case 'ListTasks':
+        return this.tasks.listTasks(input);
+      case 'TagResource': {
+        const resource = this.taggable(input.string('resourceArn', { required: true }));
+        resource.tags = mergeTags(resource.tags, validateTags(input.raw('tags')));
+        return {};
+      }
+      case 'UntagResource': {
+        const resource = this.taggable(input.string('resourceArn', { required: true }));
+        const keys = input.strings('tagKeys') ?? [];
+        resource.tags = resource.tags.filter((t) => !keys.includes(t.key));
+        return {};
+      }
+      case 'ListTagsForResource':
+        return { tags: this.taggable(input.string('resourceArn', { required: true })).tags };
+      default:
+        throw new AwsError('UnknownOperationException', `Operation ${operation} is not supported by the local ECS emulator.`);
+    }
+  }
+
+  private taggable(arn: string): { tags: Tag[] } {
+    if (!arn.startsWith('arn:')) throw invalidParameter('The ARN provided is invalid.');
+    const resource = this.clusters.findByArn(arn) ?? this.taskDefinitions.findByArn(arn) ?? this.tasks.findByArn(arn);
+    if (!resource) throw new AwsError('ResourceNotFoundException', 'The specified resource could not be found.');
+    return resource;
+  }
+}

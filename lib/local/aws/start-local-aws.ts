@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleControl } from './control.js';
+import { DynamoProxy } from './dynamodb/dynamo-proxy.js';
+import { EcsEmulator } from './ecs/ecs-emulator.js';
+import { AwsError } from './errors.js';
+import { FaultControls } from './faults.js';
+import { defaultTaskDelays, localAwsDefaults, type LocalAwsOptions, type RotationHandler } from './options.js';
+import { SecretsEmulator } from './secrets/secrets-emulator.js';
+import { type LocalAwsStats, StatsCounter } from './stats.js';
+
+export interface LocalAws {
+  /** "http://127.0.0.1:4566" (or the port picked). */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** The function RotateSecret calls for a secret whose RotationLambdaARN names it (ARN or name). */
+  setRotationHandler(nameOrArn: string, handler: RotationHandler): void;
+  stats(): LocalAwsStats;
+  resetStats(): void;
+}
+
+const targetPrefixes = {
+  DynamoDB_20120810: 'dynamodb',
+  AmazonEC2ContainerServiceV20141113: 'ecs',
+  secretsmanager: 'secretsmanager',
+} as const;
+
+/** What each service calls its internal error, for failures that are the emulator's own fault. */
+const serverErrorType = { dynamodb: 'InternalServerError', ecs: 'ServerException', secretsmanager: 'InternalServiceError' } as const;
+
+/**
+ * The AWS-compatible endpoint of local mode: one HTTP server speaking the AWS JSON protocols,
+ * routed by `X-Amz-Target` to dynalite (DynamoDB, with stream records on the bus) or to the ECS
+ * and Secrets Manager emulators; `/_corral/*` holds the fault controls. Signatures are not checked.
+ */
+export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
+  const accountId = options.accountId ?? localAwsDefaults.accountId;
+  const region = options.region ?? localAwsDefaults.region;
+  const random = options.random ?? Math.random;
+  const { clock, bus } = options;
+  const faults = new FaultControls();
+  const stats = new StatsCounter();
+  const dynamo = await DynamoProxy.start({ dataDir: options.dataDir, clock, bus, region, accountId });
+  const ecs = new EcsEmulator({
+    clock,
+    bus,
+    delays: { ...defaultTaskDelays, ...options.delays },
+    faults,
+    random,
+    accountId,
+    region,
+    clusters: options.clusters ?? [],
+  });
+  const secrets = new SecretsEmulator({ clock, bus, accountId, region });
+
+  async function route(request: http.IncomingMessage, body: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+    const path = new URL(request.url ?? '/', 'http://local').pathname;
+    if (path.startsWith('/_corral/')) {
+      return json(200, handleControl(faults, request.method ?? 'GET', path, body ? parse(body) : undefined), 'application/json');
+    }
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const dot = target.indexOf('.');
+    const service = targetPrefixes[target.slice(0, dot) as keyof typeof targetPrefixes];
+    const operation = target.slice(dot + 1);
+    if (dot < 0 || service === undefined) {
+      throw new AwsError('UnknownOperationException', `The local endpoint does not serve X-Amz-Target "${target}".`);
+    }
+    stats.record(service, operation);
+    try {
+      if (service === 'dynamodb') return await dynamo.handle(operation, body, request.headers);
+      if (service === 'ecs') {
+        if (faults.throttle > 0 && random() < faults.throttle) {
+          stats.recordThrottled();
+          throw new AwsError('ThrottlingException', 'Rate exceeded');
+        }
+        return json(200, ecs.handle(operation, parse(body)));
+      }
+      return json(200, secrets.handle(operation, parse(body)));
+    } catch (error) {
+      if (error instanceof AwsError) throw error;
+      throw new AwsError(serverErrorType[service], 'The local emulator failed to handle the request.', 500, { cause: error });
+    }
+  }
+
+  const server = http.createServer((request, response) => {
+    bus.noteActivity();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      route(request, Buffer.concat(chunks).toString())
+        .catch((error: unknown) => {
+          const failure = error instanceof AwsError ? error : new AwsError('InternalFailure', 'The local endpoint failed.', 500, { cause: error });
+          if (failure.status >= 500) bus.reportFailure(`local AWS endpoint: ${failure.message}`, failure.cause);
+          return json(failure.status, { __type: failure.type, message: failure.message }, undefined, failure.type);
+        })
+        .then((answer) => {
+          bus.noteActivity();
+          response.writeHead(answer.status, { ...answer.headers, 'x-amzn-requestid': randomUUID() });
+          response.end(answer.body);
+        });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? localAwsDefaults.port, options.host ?? localAwsDefaults.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? localAwsDefaults.host;
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    setRotationHandler: (nameOrArn, handler) => secrets.setRotationHandler(nameOrArn, handler),
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await dynamo.close();
+    },
+  };
+}
+
+function parse(body: string): unknown {
+  if (body.trim() === '') return {};
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw new AwsError('SerializationException', 'The request body is not valid JSON.', 400, { cause: error });
+  }
+}
+
+function json(
+  status: number,
+  value: unknown,
+  contentType = 'application/x-amz-json-1.1',
+  errorType?: string,
+): { status: number; headers: Record<string, string>; body: string } {
+  const headers: Record<string, string> = { 'content-type': contentType };
+  if (errorType) headers['x-amzn-errortype'] = errorType;
+  return { status, headers, body: JSON.stringify(value) };
+}

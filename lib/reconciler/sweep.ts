@@ -1,0 +1,63 @@
+import type { ObservedTask as EcsTask } from '../aws/container-runtime.js';
+import { STOP_REASON_PREFIX } from '../core/planner/index.js';
+import { serviceStartedBy } from '../core/task-definition.js';
+import { reconcileService, type ReconcilerDependencies } from './reconcile-service.js';
+import { serviceOfStartedBy } from './triggers.js';
+
+export interface SweepResult {
+  services: number;
+  tasks: number;
+  orphansStopped: string[];
+  failed: { service: string; error: Error }[];
+}
+
+export const sweepDefaults = {
+  /** Services reconciled at once during a sweep. */
+  concurrency: 8,
+} as const;
+
+/**
+ * The full sweep, run by the leader once a minute: list the whole cluster once (ListTasks and
+ * DescribeTasks at 100 a call, never per service), reconcile every service with its share of
+ * that observation, and stop orphans — tasks Corral started for a service that no longer
+ * exists. The cluster is observed before services are listed, so a service created during the
+ * sweep cannot have its fresh tasks mistaken for orphans.
+ */
+export async function sweep(deps: ReconcilerDependencies): Promise<SweepResult> {
+  const groups = await deps.runtime.observeCluster();
+  const services = await deps.store.listServices();
+  const known = new Set(services.map((s) => s.name));
+
+  const orphansStopped: string[] = [];
+  for (const [startedBy, tasks] of groups) {
+    const owner = serviceOfStartedBy(startedBy);
+    if (owner === undefined || known.has(owner)) continue;
+    for (const task of tasks.filter(isLive)) {
+      await deps.runtime.stopTask(task.taskArn, `${STOP_REASON_PREFIX}orphaned: service ${owner} no longer exists`);
+      orphansStopped.push(task.taskArn);
+    }
+  }
+  if (orphansStopped.length > 0) deps.logger.info('stopped orphaned tasks', { count: orphansStopped.length });
+
+  const failed: SweepResult['failed'] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < services.length) {
+      const service = services[next++];
+      const observed: EcsTask[] = groups.get(serviceStartedBy(service.name)) ?? [];
+      try {
+        await reconcileService(deps, service.name, observed);
+      } catch (error) {
+        failed.push({ service: service.name, error: error as Error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(sweepDefaults.concurrency, services.length) }, worker));
+  let tasks = 0;
+  for (const list of groups.values()) tasks += list.length;
+  return { services: services.length, tasks, orphansStopped, failed };
+}
+
+function isLive(task: EcsTask): boolean {
+  return task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED';
+}
