@@ -1,5 +1,5 @@
 import { backoffDelayMs, isBackingOff } from './backoff.js';
-import type { FleetView } from './fleet-view.js';
+import { describeStop, type FleetView } from './fleet-view.js';
 import { rolloutBounds } from './rollout-bounds.js';
 import type { RolloutDecision } from './rollout.js';
 import type {
@@ -96,7 +96,8 @@ function messageOf(phase: ServicePhase, input: StatusInput, counts: ServiceCount
       return `Revision ${target} available: ${replicas} of ${replicas} tasks`;
     case 'Degraded':
       return `${targetAvailable} of ${replicas} tasks of revision ${target} available; crash loop (step ${backoff!.failures}, ${backoffDelayMs(backoff!.failures) / 1000} s between starts)` +
-        (isBackingOff(backoff, now) ? `, next start at ${new Date(backoff!.until).toISOString()}` : '');
+        (isBackingOff(backoff, now) ? `, next start at ${new Date(backoff!.until).toISOString()}` : '') +
+        latestFailureClause(fleet);
     case 'Pending':
       return `Starting ${plural(replicas, 'task')} of revision ${target}`;
     case 'Progressing':
@@ -135,4 +136,15 @@ function condition(
 
 export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Why the most recent failed task failed, so a crash loop's status says what is wrong. */
+function latestFailureClause(fleet: StatusInput['fleet']): string {
+  let latest: StatusInput['fleet']['views'][number] | undefined;
+  for (const view of fleet.views) {
+    if (fleet.failedTasks[view.task.taskArn] === undefined) continue;
+    if (!latest || (view.task.stoppedAt ?? 0) > (latest.task.stoppedAt ?? 0)) latest = view;
+  }
+  if (!latest) return '';
+  return `; last failure: ${latest.task.lastStatus === 'STOPPED' ? describeStop(latest.task) : 'UNHEALTHY'}`;
 }

@@ -1,0 +1,99 @@
+import { Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { apiRoutes, pathParameters } from './api-routes.js';
+import { infraDefaults } from './defaults.js';
+
+export interface CorralApiProps {
+  readonly handler: lambda.IFunction;
+}
+
+/**
+ * Gateway-made errors (missing signature, throttled, body over API Gateway's 10 MB) in the
+ * contract's error shape, so clients parse one format whoever answered.
+ * `$context.error.messageString` is already a quoted JSON string.
+ */
+const errorTemplate = {
+  'application/json': '{"error":{"code":"$context.error.responseType","message":$context.error.messageString}}',
+};
+
+/**
+ * The REST API (v1: it deploys on LocalStack's free tier too) in front of the API Lambda.
+ *
+ * Every method requires SigV4 (AWS_IAM). API Gateway checks the path parameters; bodies are
+ * validated by the handler against the spec's JSON Schema, which names each bad field — a
+ * gateway model would answer a bare "Invalid request body" instead. API Gateway REST caps
+ * bodies at 10 MB; the handler answers 413 above 64 KiB.
+ */
+export class CorralApi extends Construct {
+  readonly restApi: apigateway.RestApi;
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: CorralApiProps) {
+    super(scope, id);
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: infraDefaults.logRetention });
+    this.restApi = new apigateway.RestApi(this, 'Api', {
+      description: 'Corral desired-state API',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      // Execution logging needs the account-wide API Gateway CloudWatch role.
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'v1',
+        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        // Request and response bodies never reach the logs.
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        throttlingRateLimit: infraDefaults.api.throttlingRateLimit,
+        throttlingBurstLimit: infraDefaults.api.throttlingBurstLimit,
+      },
+      defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
+    });
+    // The stack publishes the URL as `ApiUrl`; RestApi's own `Endpoint` output would repeat it.
+    this.restApi.node.tryRemoveChild('Endpoint');
+    Validations.of(this.restApi).acknowledge(
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'Callers are AWS principals authenticated by SigV4 (AWS_IAM on every method), not Cognito users.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'Every method requires SigV4, so unsigned traffic is refused before any integration runs, and the stage is throttled; a web ACL would add cost, not protection.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: "The AWS managed policy is the one AWS documents for API Gateway's account-wide CloudWatch Logs role.",
+      },
+    );
+    this.restApi.addGatewayResponse('Default4xx', { type: apigateway.ResponseType.DEFAULT_4XX, templates: errorTemplate });
+    this.restApi.addGatewayResponse('Default5xx', { type: apigateway.ResponseType.DEFAULT_5XX, templates: errorTemplate });
+
+    const validator = this.restApi.addRequestValidator('Validator', {
+      validateRequestParameters: true,
+      // No body models are attached, so this validates nothing today; see the class comment.
+      validateRequestBody: true,
+    });
+    // One invoke permission for the whole API instead of one per method.
+    const integration = new apigateway.LambdaIntegration(props.handler, { proxy: true, scopePermissionToMethod: false });
+
+    for (const route of apiRoutes) {
+      const resource = this.restApi.root.resourceForPath(route.path);
+      const requestParameters = Object.fromEntries(
+        pathParameters(route.path).map((name) => [`method.request.path.${name}`, true]),
+      );
+      resource.addMethod(route.method, integration, {
+        authorizationType: apigateway.AuthorizationType.IAM,
+        requestValidator: validator,
+        requestParameters,
+      });
+    }
+  }
+
+  get url(): string {
+    return this.restApi.url;
+  }
+}

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import type { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { infraDefaults } from './defaults.js';
+import { projectRoot } from './project-paths.js';
+
+export interface CorralFunctionProps {
+  /** Short name: "api", "reconciler"...; also the Powertools service name suffix. */
+  readonly name: string;
+  /** Absolute path of the TypeScript entry exporting `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * esbuild emits ESM (`index.mjs`); CommonJS dependencies bundled into it still call `require`,
+ * which ESM lacks, so the bundle starts by defining one.
+ */
+const requireShim = "import { createRequire as __corralCreateRequire } from 'node:module'; const require = __corralCreateRequire(import.meta.url);";
+
+/**
+ * A Corral Lambda: Node.js 24 on Graviton, bundled as minified ESM with source maps by the
+ * local esbuild (never Docker), its own log group with a retention, and a role that may write
+ * to that log group only (instead of the AWS managed AWSLambdaBasicExecutionRole, whose
+ * `logs:*` on every group cdk-nag rightly flags).
+ */
+export class CorralFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: CorralFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: infraDefaults.logRetention });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Corral ${props.name} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: `corral-${props.name}`,
+        POWERTOOLS_LOG_LEVEL: infraDefaults.powertoolsLogLevel,
+        POWERTOOLS_METRICS_NAMESPACE: 'Corral',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: requireShim,
+        minify: true,
+        sourceMap: true,
+        forceDockerBundling: false,
+        // The SDK is bundled, not taken from the runtime, so the deployed code runs the SDK
+        // version the tests ran.
+        externalModules: [],
+      },
+    });
+  }
+}

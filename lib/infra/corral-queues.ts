@@ -1,0 +1,48 @@
+import { Validations } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { infraDefaults } from './defaults.js';
+
+/**
+ * The reconciler's queues.
+ *
+ * `requeue` is how a reconcile asks to run again after a precise delay (a health gate, a
+ * backoff): it sends a message naming the service with `DelaySeconds` up to 900, and SQS
+ * delivers it to the reconciler then — no per-minute polling, no scheduler resources per
+ * service. Messages that keep failing land in `requeueDeadLetters`.
+ *
+ * `failedEvents` receives what the other triggers could not deliver: stream batches that
+ * exhausted their retries (their metadata — shard and sequence numbers) and EventBridge events
+ * the reconciler or dispatcher did not take. The one-minute sweep repairs the state they
+ * describe, so they are kept for inspection, not replayed.
+ */
+export class CorralQueues extends Construct {
+  readonly requeue: sqs.Queue;
+  readonly requeueDeadLetters: sqs.Queue;
+  readonly failedEvents: sqs.Queue;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const common = {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+    } as const;
+    this.requeueDeadLetters = new sqs.Queue(this, 'RequeueDeadLetters', {
+      ...common,
+      retentionPeriod: infraDefaults.deadLetterRetention,
+    });
+    this.requeue = new sqs.Queue(this, 'Requeue', {
+      ...common,
+      visibilityTimeout: infraDefaults.requeue.visibilityTimeout,
+      deadLetterQueue: { queue: this.requeueDeadLetters, maxReceiveCount: infraDefaults.requeue.maxReceiveCount },
+    });
+    this.failedEvents = new sqs.Queue(this, 'FailedEvents', {
+      ...common,
+      retentionPeriod: infraDefaults.deadLetterRetention,
+    });
+    Validations.of(this.failedEvents).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the stream mapping and the event rules.',
+    });
+  }
+}

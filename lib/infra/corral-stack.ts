@@ -1,0 +1,171 @@
+import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { CorralApi } from './corral-api.js';
+import { readCorralContext, type CorralContext } from './corral-context.js';
+import { CorralFunction } from './corral-function.js';
+import { CorralManagedSecret, type CorralManagedSecretProps } from './corral-managed-secret.js';
+import { CorralQueues } from './corral-queues.js';
+import { CorralRotation, type AttachRotationOptions } from './corral-rotation.js';
+import { CorralTable } from './corral-table.js';
+import { infraDefaults } from './defaults.js';
+import { DispatcherSchedule } from './dispatcher-schedule.js';
+import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
+import { functionEntry } from './project-paths.js';
+import { ReconcilerTriggers } from './reconciler-triggers.js';
+import { TaskControlPolicy } from './task-control-policy.js';
+import { TaskNetworking } from './task-networking.js';
+import { TaskRoles } from './task-roles.js';
+
+export interface CorralStackProps extends StackProps {
+  /** Overrides the `corral:*` context values (cluster and task networking). */
+  readonly corral?: CorralContext;
+}
+
+export type CorralFunctionName = 'api' | 'reconciler' | 'dispatcher' | 'rotation';
+
+/**
+ * Corral in one stack: the table, the IAM-authenticated API, the reconciler on its four
+ * triggers, the leader-elected dispatcher, the rotation function, and the ECS cluster, roles
+ * and networking the tasks run with.
+ */
+export class CorralStack extends Stack {
+  readonly table: CorralTable;
+  readonly api: CorralApi;
+  readonly queues: CorralQueues;
+  readonly networking: TaskNetworking;
+  readonly taskRoles: TaskRoles;
+  readonly functions: Readonly<Record<CorralFunctionName, CorralFunction>>;
+  readonly rotation: CorralRotation;
+
+  constructor(scope: Construct, id: string, props: CorralStackProps = {}) {
+    super(scope, id, props);
+    const context = { ...readCorralContext(this), ...props.corral };
+
+    this.table = new CorralTable(this, 'State');
+    this.queues = new CorralQueues(this, 'Queues');
+    this.networking = new TaskNetworking(this, 'Tasks', context);
+    this.taskRoles = new TaskRoles(this, 'TaskRoles');
+    const table = this.table.table;
+
+    // What the functions' code reads (see functions/*): where state lives and how to run tasks.
+    const environment: Record<string, string> = {
+      TABLE_NAME: table.tableName,
+      CLUSTER_ARN: this.networking.clusterArn,
+      REQUEUE_QUEUE_URL: this.queues.requeue.queueUrl,
+      SUBNET_IDS: this.networking.subnetIds.join(','),
+      SECURITY_GROUP_IDS: this.networking.securityGroupIds.join(','),
+      ASSIGN_PUBLIC_IP: this.networking.assignPublicIp,
+      EXECUTION_ROLE_ARN: this.taskRoles.executionRole.roleArn,
+      TASK_ROLE_ARN: this.taskRoles.taskRole.roleArn,
+      LOG_GROUP_PREFIX: infraDefaults.serviceLogGroupPrefix,
+    };
+    const settings = infraDefaults.functions;
+    const rotation = new CorralFunction(this, 'RotationFunction', {
+      name: 'rotation',
+      entry: functionEntry('rotation'),
+      description: 'Corral secret rotation (Secrets Manager four-step protocol)',
+      ...settings.rotation,
+      environment,
+    });
+    const withRotation = { ...environment, ROTATION_FUNCTION_ARN: rotation.function.functionArn };
+    const api = new CorralFunction(this, 'ApiFunction', {
+      name: 'api',
+      entry: functionEntry('api'),
+      description: 'Corral desired-state API',
+      ...settings.api,
+      environment: withRotation,
+    });
+    const reconciler = new CorralFunction(this, 'ReconcilerFunction', {
+      name: 'reconciler',
+      entry: functionEntry('reconciler'),
+      description: 'Corral reconciler: makes ECS match desired state',
+      ...settings.reconciler,
+      environment: withRotation,
+    });
+    const dispatcher = new CorralFunction(this, 'DispatcherFunction', {
+      name: 'dispatcher',
+      entry: functionEntry('dispatcher'),
+      description: 'Corral dispatcher: leader-elected singleton jobs and garbage collection',
+      ...settings.dispatcher,
+      environment,
+    });
+    this.functions = { api, reconciler, dispatcher, rotation };
+
+    for (const fn of Object.values(this.functions)) {
+      table.grantReadWriteData(fn.function);
+      acknowledgeWildcardResource(
+        fn.role,
+        `${table.tableArn}/index/*`,
+        'Queries the byKind index; index ARNs are the table ARN followed by /index/<name>.',
+      );
+    }
+    for (const fn of [reconciler, dispatcher]) this.queues.requeue.grantSendMessages(fn.function);
+
+    new TaskControlPolicy(this, 'TaskControl', {
+      clusterArn: this.networking.clusterArn,
+      clusterName: this.networking.clusterName,
+      passableRoles: [this.taskRoles.executionRole, this.taskRoles.taskRole],
+      roles: [reconciler.role, dispatcher.role],
+    });
+
+    // Secret metadata (rotation dates, ARN from a name) for any secret a spec may reference;
+    // DescribeSecret never returns a value.
+    const allSecrets = this.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    for (const fn of [api, reconciler]) {
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['secretsmanager:DescribeSecret'], resources: [allSecrets] }),
+      );
+      acknowledgeWildcardResource(
+        fn.role,
+        allSecrets,
+        'DescribeSecret returns metadata only, never a value, for whichever secret a spec names at run time.',
+      );
+    }
+
+    new ReconcilerTriggers(this, 'ReconcilerTriggers', {
+      reconciler: reconciler.function,
+      table,
+      clusterArn: this.networking.clusterArn,
+      requeue: this.queues.requeue,
+      failedEvents: this.queues.failedEvents,
+    });
+    new DispatcherSchedule(this, 'DispatcherSchedule', {
+      dispatcher: dispatcher.function,
+      failedEvents: this.queues.failedEvents,
+    });
+    this.rotation = new CorralRotation(this, 'Rotation', {
+      rotationFunction: rotation.function,
+      rotators: [api.function, reconciler.function],
+    });
+
+    this.api = new CorralApi(this, 'Api', { handler: api.function });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Corral API base URL (SigV4, service execute-api)' });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'RequeueQueueUrl', { value: this.queues.requeue.queueUrl });
+    new CfnOutput(this, 'ClusterName', { value: this.networking.clusterName });
+    new CfnOutput(this, 'ClusterArn', { value: this.networking.clusterArn });
+    new CfnOutput(this, 'RotationFunctionArn', { value: rotation.function.functionArn });
+  }
+
+  /** Declares a secret Corral creates and rotates on `props.schedule`. */
+  addManagedSecret(id: string, props: Omit<CorralManagedSecretProps, 'rotation'>): CorralManagedSecret {
+    return new CorralManagedSecret(this, id, { ...props, rotation: this.rotation });
+  }
+
+  /** Has Corral rotate an existing secret on `schedule` (`rate(...)` or `cron(...)`). */
+  attachRotation(
+    secret: secretsmanager.ISecret,
+    schedule: string,
+    options?: AttachRotationOptions,
+  ): secretsmanager.CfnRotationSchedule {
+    return this.rotation.attach(secret, schedule, options);
+  }
+}

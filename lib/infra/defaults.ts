@@ -1,0 +1,48 @@
+import { Duration } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/**
+ * Every tunable of the stack in one place. The numbers follow from how the functions behave:
+ * the reconciler is short-lived and event-driven, the requeue queue carries delays of up to
+ * 15 minutes (SQS's DelaySeconds limit), and the API is a low-traffic control plane.
+ */
+export const infraDefaults = {
+  /** Log group names of the services' tasks: `<prefix><service>`. */
+  serviceLogGroupPrefix: '/corral/services/',
+  logRetention: RetentionDays.ONE_MONTH,
+  powertoolsLogLevel: 'INFO',
+  functions: {
+    api: { memorySize: 512, timeout: Duration.seconds(29) },
+    reconciler: { memorySize: 512, timeout: Duration.seconds(60) },
+    dispatcher: { memorySize: 512, timeout: Duration.seconds(60) },
+    rotation: { memorySize: 256, timeout: Duration.seconds(60) },
+  },
+  api: {
+    /** Steady requests per second and burst for the whole stage. */
+    throttlingRateLimit: 50,
+    throttlingBurstLimit: 100,
+  },
+  stream: {
+    batchSize: 100,
+    retryAttempts: 10,
+    /** Records live 24 h in the stream; older ones go to the failure queue instead. */
+    maxRecordAge: Duration.hours(24),
+  },
+  requeue: {
+    batchSize: 10,
+    /**
+     * Lambda requires the visibility timeout to be at least the function timeout; AWS advises
+     * six times it, so a message survives retries of a throttled batch: 6 × 60 s = 360 s.
+     */
+    visibilityTimeout: Duration.seconds(360),
+    maxReceiveCount: 5,
+  },
+  /** Failed events and dead letters are kept for the longest time SQS allows. */
+  deadLetterRetention: Duration.days(14),
+  eventTargetRetryAttempts: 4,
+  eventTargetMaxAge: Duration.hours(1),
+  /** Sweep and dispatcher cadence. */
+  tick: Duration.minutes(1),
+  /** The VPC created when no networking is given. */
+  vpcMaxAzs: 2,
+} as const;

@@ -1,0 +1,101 @@
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { tableSchema } from '../aws/table-schema.js';
+import { infraDefaults } from './defaults.js';
+import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
+
+export interface ReconcilerTriggersProps {
+  readonly reconciler: lambda.IFunction;
+  readonly table: dynamodb.ITable;
+  readonly clusterArn: string;
+  readonly requeue: sqs.IQueue;
+  readonly failedEvents: sqs.IQueue;
+}
+
+/**
+ * The four ways a reconcile starts. Each only names which service to look at (or all of them);
+ * the reconciler re-reads desired and observed state, so duplicates and reordering are harmless.
+ */
+export class ReconcilerTriggers extends Construct {
+  readonly taskStateRule: events.Rule;
+  readonly sweepRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ReconcilerTriggersProps) {
+    super(scope, id);
+    const { reconciler } = props;
+
+    // 1. Every accepted desired-state change. Only service spec items pass the filter: status
+    // and event items are the reconciler's own writes and would otherwise re-trigger it.
+    // Starting at the trim horizon, records written before the mapping was enabled still count.
+    reconciler.addEventSource(
+      new sources.DynamoEventSource(props.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: infraDefaults.stream.batchSize,
+        bisectBatchOnError: true,
+        retryAttempts: infraDefaults.stream.retryAttempts,
+        maxRecordAge: infraDefaults.stream.maxRecordAge,
+        reportBatchItemFailures: true,
+        onFailure: new sources.SqsDlq(props.failedEvents),
+        filters: [
+          lambda.FilterCriteria.filter({
+            dynamodb: {
+              Keys: {
+                [tableSchema.partitionKey]: { S: lambda.FilterRule.beginsWith('service#') },
+                [tableSchema.sortKey]: { S: lambda.FilterRule.isEqual('spec') },
+              },
+            },
+          }),
+        ],
+      }),
+    );
+
+    if (reconciler.role) {
+      acknowledgeWildcardResource(
+        reconciler.role,
+        '*',
+        'dynamodb:ListStreams, granted by the stream event source, does not support resource-level permissions.',
+      );
+    }
+
+    const targetOptions = {
+      deadLetterQueue: props.failedEvents,
+      retryAttempts: infraDefaults.eventTargetRetryAttempts,
+      maxEventAge: infraDefaults.eventTargetMaxAge,
+    };
+
+    // 2. Every state change of a task Corral started on the cluster (services `corral/<name>`,
+    // jobs `corral-job/<name>`); other tasks sharing the cluster never wake the reconciler.
+    this.taskStateRule = new events.Rule(this, 'TaskStateChange', {
+      description: 'ECS task state changes of Corral tasks',
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: {
+          clusterArn: [props.clusterArn],
+          startedBy: events.Match.prefix('corral'),
+        },
+      },
+      targets: [new targets.LambdaFunction(reconciler, targetOptions)],
+    });
+
+    // 3. A sweep of all services every minute, repairing whatever an event missed.
+    this.sweepRule = new events.Rule(this, 'Sweep', {
+      description: 'Corral reconciler sweep',
+      schedule: events.Schedule.rate(infraDefaults.tick),
+      targets: [new targets.LambdaFunction(reconciler, targetOptions)],
+    });
+
+    // 4. Precise requeues: messages sent with a per-message delay.
+    reconciler.addEventSource(
+      new sources.SqsEventSource(props.requeue, {
+        batchSize: infraDefaults.requeue.batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+}
