@@ -138,12 +138,12 @@ export function serviceRoutes(store: StateStore): Route[] {
 
 /**
  * Where a rollback without a revision goes: the last stable revision while a rollout is under
- * way, otherwise the newest kept revision older than the current one (as `kubectl rollout undo`).
+ * way, otherwise the revision the service ran before its last change (as `kubectl rollout undo`).
  */
 async function previousRevision(store: StateStore, current: ServiceRecord): Promise<number> {
   const status = (await store.getStatus(current.name))?.status;
   if (status?.stableRevision !== undefined && status.stableRevision !== current.revision) return status.stableRevision;
-  const older = (await store.listRevisions(current.name)).map((r) => r.revision).filter((r) => r < current.revision);
-  if (older.length === 0) throw new ConflictApiError(`service ${current.name} has no earlier revision to roll back to`);
-  return Math.max(...older);
+  const kept = new Set((await store.listRevisions(current.name)).map((r) => r.revision));
+  if (current.previousRevision !== undefined && kept.has(current.previousRevision)) return current.previousRevision;
+  throw new ConflictApiError(`service ${current.name} has no earlier revision to roll back to`);
 }

@@ -32,6 +32,8 @@ export interface ServiceRecord {
   revision: number;
   /** The highest revision number ever allocated. */
   latestRevision: number;
+  /** The revision the spec pointed at before the last change of revision (for an undo). */
+  previousRevision?: number;
   paused: boolean;
   deleting: boolean;
   createdAt: string;
@@ -139,6 +141,7 @@ export class StateStore {
       const revision = changed ? current.latestRevision + 1 : current.revision;
       const record: ServiceRecord = {
         ...current, spec, revision, latestRevision: Math.max(current.latestRevision, revision),
+        ...(changed ? { previousRevision: current.revision } : {}),
         generation: current.generation + 1, updatedAt: now,
       };
       await this.commitService(record, current.generation);
@@ -181,6 +184,7 @@ export class StateStore {
     if (!target) throw new NotFoundError('revision', `${name}/${toRevision}`);
     return this.updateService(name, (current) => ({
       revision: toRevision,
+      previousRevision: current.revision,
       spec: { ...current.spec, ...specFieldsOf(target.template) },
     }), options);
   }
@@ -192,7 +196,7 @@ export class StateStore {
       const revision = current.latestRevision + 1;
       const template = templateOf(current.spec);
       revisionRecord = { revision, template, templateHash: templateHash(template), reason, createdAt: this.timestamp() };
-      return { revision, latestRevision: revision };
+      return { revision, latestRevision: revision, previousRevision: current.revision };
     });
     if (revisionRecord) await this.putRevision(name, revisionRecord);
     return record;
@@ -404,6 +408,7 @@ function toServiceRecord(item: Record<string, any>): ServiceRecord {
   return {
     name: item.name, generation: Number(item.generation), spec: item.spec as ServiceSpec,
     revision: Number(item.revision), latestRevision: Number(item.latestRevision),
+    ...(item.previousRevision !== undefined ? { previousRevision: Number(item.previousRevision) } : {}),
     paused: Boolean(item.paused), deleting: Boolean(item.deleting),
     createdAt: item.createdAt, updatedAt: item.updatedAt,
   };

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcileService } from '../../lib/reconciler/reconcile-service.js';
+import { call } from '../support/http.js';
+import { isKilled, killableReconciler } from '../support/killable-reconciler.js';
+import { getService, startTestRuntime, TaskWatcher, type TestRuntime } from '../support/local-mode.js';
+
+/** Reconciles with healthy reconcilers until the service is Available (or gives up). */
+async function converge(rt: TestRuntime, name: string, revision: number): Promise<boolean> {
+  for (let round = 0; round < 30; round++) {
+    await reconcileService({ ...rt.reconcilerDeps, holder: `healthy-${round}` }, name);
+    await rt.run(5_000);
+    const status = (await getService(rt, name)).status;
+    if (status.phase === 'Available' && status.revision === revision) return true;
+  }
+  return false;
+}
+
+describe('a reconciler killed after each single AWS call in turn', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await startTestRuntime({ reconcile: false });
+  });
+  afterAll(async () => {
+    await rt?.close();
+  });
+
+  it('still converges with no extra task, from creation', async () => {
+    const replicas = 3;
+    let completedAt: number | undefined;
+    for (let killAfter = 1; completedAt === undefined && killAfter < 60; killAfter++) {
+      const name = `create-${killAfter}`;
+      rt.watcher.onChange((tasks) => {
+        const live = TaskWatcher.notStopped(tasks, name).filter((t) => t.desiredStatus === 'RUNNING');
+        if (live.length > replicas) throw new Error(`${name}: ${live.length} live tasks for ${replicas} replicas`);
+      });
+      await call(rt.apiUrl, 'PUT', `/services/${name}`, { image: 'nginx:1', replicas, rollout: { minHealthySeconds: 0 } });
+      const killable = killableReconciler(rt, killAfter, `doomed-${killAfter}`);
+      try {
+        await reconcileService(killable.deps, name);
+        completedAt = killAfter;
+      } catch (error) {
+        expect(isKilled(error)).toBe(true);
+      } finally {
+        killable.close();
+      }
+      // The dead reconciler never released its lease: the next one waits for it to expire.
+      await rt.run(61_000);
+      expect(await converge(rt, name, 1)).toBe(true);
+      expect(await rt.liveTasks(name)).toHaveLength(replicas);
+    }
+    expect(completedAt).toBeGreaterThan(5);
+    expect(rt.watcher.violations).toEqual([]);
+  });
+
+  it('never breaks the rollout bounds, and finishes the rollout', async () => {
+    const replicas = 4;
+    let completedAt: number | undefined;
+    for (let killAfter = 1; completedAt === undefined && killAfter < 60; killAfter++) {
+      const name = `roll-${killAfter}`;
+      const spec = { image: 'app:1', replicas, rollout: { minHealthySeconds: 0, maxSurge: 1, maxUnavailable: 0 } };
+      await call(rt.apiUrl, 'PUT', `/services/${name}`, spec);
+      expect(await converge(rt, name, 1)).toBe(true);
+      rt.watcher.onChange((tasks) => {
+        const notStopped = TaskWatcher.notStopped(tasks, name).length;
+        const running = TaskWatcher.running(tasks, name).length;
+        if (notStopped > replicas + 1) throw new Error(`${name}: ${notStopped} tasks above the surge bound`);
+        if (running < replicas) throw new Error(`${name}: ${running} running, below the floor of ${replicas}`);
+      });
+      await call(rt.apiUrl, 'PUT', `/services/${name}`, { ...spec, image: 'app:2' });
+      const killable = killableReconciler(rt, killAfter, `doomed-${killAfter}`);
+      try {
+        await reconcileService(killable.deps, name);
+        completedAt = killAfter;
+      } catch (error) {
+        expect(isKilled(error)).toBe(true);
+      } finally {
+        killable.close();
+      }
+      await rt.run(61_000);
+      expect(await converge(rt, name, 2)).toBe(true);
+      expect(await rt.liveTasks(name)).toHaveLength(replicas);
+    }
+    expect(completedAt).toBeGreaterThan(5);
+    expect(rt.watcher.violations).toEqual([]);
+  });
+});

@@ -1,0 +1,60 @@
+import type { Client } from '@smithy/smithy-client';
+import { createAwsClients, localClientOptions } from '../../lib/aws/clients.js';
+import { EcsContainerRuntime } from '../../lib/aws/ecs-runtime.js';
+import { DynamoLeaseStore } from '../../lib/aws/lease-store.js';
+import { StateStore } from '../../lib/aws/state-store.js';
+import type { ReconcilerDependencies } from '../../lib/reconciler/reconcile-service.js';
+import type { TestRuntime } from './local-mode.js';
+
+/** What a reconciler "dies" with: every AWS call from then on fails the same way. */
+export class ReconcilerKilled extends Error {
+  constructor(readonly afterCalls: number) {
+    super(`reconciler killed after ${afterCalls} AWS calls`);
+    this.name = 'ReconcilerKilled';
+  }
+}
+
+/** Whether an error is the kill switch, possibly wrapped by an adapter's error family. */
+export function isKilled(error: unknown): boolean {
+  for (let e = error; e; e = (e as { cause?: unknown }).cause) if (e instanceof ReconcilerKilled) return true;
+  return false;
+}
+
+/**
+ * Reconciler dependencies whose AWS clients (DynamoDB and ECS) let `killAfter` calls complete,
+ * then fail the next one and every later one — as if the Lambda died right after that call
+ * returned, never releasing its lease or writing anything else.
+ */
+export function killableReconciler(rt: TestRuntime, killAfter: number, holder: string): {
+  deps: ReconcilerDependencies;
+  calls: () => number;
+  close: () => void;
+} {
+  const clients = createAwsClients(localClientOptions(rt.awsUrl));
+  let calls = 0;
+  for (const client of [clients.dynamo, clients.ecs] as Client<any, any, any, any>[]) {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        if (calls >= killAfter) throw new ReconcilerKilled(killAfter);
+        const result = await next(args);
+        calls++;
+        return result;
+      },
+      { step: 'initialize', name: 'killSwitch' },
+    );
+  }
+  const base = rt.reconcilerDeps;
+  return {
+    deps: {
+      ...base,
+      holder,
+      store: new StateStore(clients.documents, rt.tableName, rt.clock),
+      leases: new DynamoLeaseStore(clients.documents, rt.tableName),
+      runtime: new EcsContainerRuntime(clients.ecs, { cluster: rt.clusterName, subnets: ['subnet-local'], securityGroups: ['sg-local'] }),
+    },
+    calls: () => calls,
+    close: () => {
+      for (const client of Object.values(clients)) client.destroy();
+    },
+  };
+}
