@@ -51,7 +51,7 @@ export const localBusDefaults = {
   streamRetryBaseMs: 1_000,
   streamRetryMaxMs: 60_000,
   streamBatchSize: 100,
-  stallMs: 200,
+  stallMs: 500,
 } as const;
 
 /** How often `idle()` looks again while work is running (wall milliseconds). */

@@ -45,11 +45,6 @@ export class VirtualClock implements Clock {
     return this.timers[0]?.due;
   }
 
-  /** Number of timers not yet fired. */
-  pendingTimers(): number {
-    return this.timers.length;
-  }
-
   advance(ms: number): void {
     if (ms < 0) throw new RangeError(`cannot advance a clock backwards (${ms} ms)`);
     this.advanceTo(this.current + ms);

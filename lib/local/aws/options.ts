@@ -30,7 +30,10 @@ export interface LocalAwsOptions {
   port?: number;
   clock: Clock;
   bus: LocalBus;
-  /** Where dynalite keeps its LevelDB files; undefined keeps DynamoDB in memory. */
+  /**
+   * Where state survives restarts: `dynamodb/` (dynalite's LevelDB), `ecs.json` (clusters and task
+   * definitions; tasks do not survive) and `secretsmanager.json`. Undefined keeps all in memory.
+   */
   dataDir?: string;
   delays?: Partial<TaskDelays>;
   /** Source of randomness for throttling decisions and partial failures; default Math.random. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { handleControl } from './control.js';
 import { DynamoProxy } from './dynamodb/dynamo-proxy.js';
 import { EcsEmulator } from './ecs/ecs-emulator.js';
@@ -42,7 +43,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const { clock, bus } = options;
   const faults = new FaultControls();
   const stats = new StatsCounter();
-  const dynamo = await DynamoProxy.start({ dataDir: options.dataDir, clock, bus, region, accountId });
+  const dataFile = (name: string): string | undefined => (options.dataDir === undefined ? undefined : join(options.dataDir, name));
+  const dynamo = await DynamoProxy.start({ dataDir: dataFile('dynamodb'), clock, bus, region, accountId });
   const ecs = new EcsEmulator({
     clock,
     bus,
@@ -52,8 +54,9 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     accountId,
     region,
     clusters: options.clusters ?? [],
+    stateFile: dataFile('ecs.json'),
   });
-  const secrets = new SecretsEmulator({ clock, bus, accountId, region });
+  const secrets = new SecretsEmulator({ clock, bus, accountId, region, stateFile: dataFile('secretsmanager.json') });
 
   async function route(request: http.IncomingMessage, body: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
     const path = new URL(request.url ?? '/', 'http://local').pathname;

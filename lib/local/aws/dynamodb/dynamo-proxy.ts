@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
@@ -7,6 +8,7 @@ import { type Item, streamRecord } from './stream-records.js';
 import { TableLocks } from './table-locks.js';
 
 export interface DynamoProxyOptions {
+  /** LevelDB directory for dynalite; undefined keeps tables in memory. */
   dataDir?: string;
   clock: Clock;
   bus: LocalBus;
@@ -47,6 +49,7 @@ export class DynamoProxy {
   ) {}
 
   static async start(options: DynamoProxyOptions): Promise<DynamoProxy> {
+    if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
     const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -43,6 +43,10 @@ export class ClusterRegistry {
   all(): ClusterRecord[] {
     return [...this.clusters.values()];
   }
+
+  restore(records: ClusterRecord[]): void {
+    for (const record of records) this.clusters.set(record.name, record);
+  }
 }
 
 export function clusterView(

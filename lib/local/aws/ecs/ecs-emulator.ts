@@ -4,10 +4,11 @@ import { AwsError, invalidParameter } from '../errors.js';
 import type { FaultControls } from '../faults.js';
 import { Input } from '../input.js';
 import type { TaskDelays } from '../options.js';
+import { StateFile } from '../state-file.js';
 import { EcsArns } from './arns.js';
-import { ClusterRegistry, clusterView } from './clusters.js';
+import { type ClusterRecord, ClusterRegistry, clusterView } from './clusters.js';
 import { mergeTags, type Tag, validateTags } from './tags.js';
-import { TaskDefinitionRegistry } from './task-definitions.js';
+import { type TaskDefinitionRecord, TaskDefinitionRegistry } from './task-definitions.js';
 import { TaskLifecycle } from './task-lifecycle.js';
 import { taskEventDetail } from './task-view.js';
 import { TaskService } from './tasks.js';
@@ -21,7 +22,17 @@ export interface EcsEmulatorOptions {
   accountId: string;
   region: string;
   clusters: string[];
+  /** Where clusters and task definitions are kept across restarts; undefined keeps them in memory. */
+  stateFile?: string;
 }
+
+interface EcsState {
+  clusters: ClusterRecord[];
+  taskDefinitions: TaskDefinitionRecord[];
+}
+
+/** Operations that change what is saved; tasks themselves do not outlive the process. */
+const persistedChanges = new Set(['CreateCluster', 'RegisterTaskDefinition', 'DeregisterTaskDefinition', 'TagResource', 'UntagResource']);
 
 /** The ECS operations Corral and the AWS CLI use, over an in-memory account. */
 export class EcsEmulator {
@@ -29,6 +40,7 @@ export class EcsEmulator {
   private readonly clusters: ClusterRegistry;
   private readonly taskDefinitions: TaskDefinitionRegistry;
   private readonly tasks: TaskService;
+  private readonly state: StateFile<EcsState>;
 
   constructor(options: EcsEmulatorOptions) {
     const arns = new EcsArns(options.region, options.accountId);
@@ -57,10 +69,22 @@ export class EcsEmulator {
       random: options.random,
       now: () => options.clock.now(),
     });
+    this.state = new StateFile(options.stateFile);
+    const saved = this.state.load();
+    if (saved) {
+      this.clusters.restore(saved.clusters);
+      this.taskDefinitions.restore(saved.taskDefinitions);
+    }
     for (const name of options.clusters) this.clusters.create(name, [], options.clock.now());
   }
 
   handle(operation: string, body: unknown): unknown {
+    const result = this.dispatch(operation, body);
+    if (persistedChanges.has(operation)) this.state.save({ clusters: this.clusters.all(), taskDefinitions: this.taskDefinitions.all() });
+    return result;
+  }
+
+  private dispatch(operation: string, body: unknown): unknown {
     const input = Input.of(body, 'InvalidParameterException');
     const now = this.clock.now();
     switch (operation) {

@@ -36,8 +36,6 @@ const namePattern = /^[A-Za-z0-9_-]{1,255}$/;
 /** Task definition families and their revisions. */
 export class TaskDefinitionRegistry {
   private readonly families = new Map<string, TaskDefinitionRecord[]>();
-  private sequence = 0;
-  private readonly order = new Map<string, number>();
 
   constructor(
     private readonly arns: EcsArns,
@@ -86,7 +84,6 @@ export class TaskDefinitionRegistry {
     };
     revisions.push(record);
     this.families.set(family, revisions);
-    this.order.set(record.arn, ++this.sequence);
     return record;
   }
 
@@ -130,7 +127,21 @@ export class TaskDefinitionRegistry {
   }
 
   findByArn(arn: string): TaskDefinitionRecord | undefined {
-    return this.order.has(arn) ? this.find(arn) : undefined;
+    const record = this.find(arn);
+    return record?.arn === arn ? record : undefined;
+  }
+
+  all(): TaskDefinitionRecord[] {
+    return [...this.families.values()].flat();
+  }
+
+  /** Puts back revisions saved by an earlier run (in revision order). */
+  restore(records: TaskDefinitionRecord[]): void {
+    for (const record of records) {
+      const revisions = this.families.get(record.family) ?? [];
+      revisions[record.revision - 1] = record;
+      this.families.set(record.family, revisions);
+    }
   }
 
   view(record: TaskDefinitionRecord): Record<string, unknown> {

@@ -1,64 +1,85 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, ClockTimer } from '../../../clock.js';
+import type { Clock } from '../../../clock.js';
 import type { LocalBus } from '../../bus.js';
 import { AwsError } from '../errors.js';
 import { epochSeconds, Input } from '../input.js';
-import type { RotationHandler, RotationEvent } from '../options.js';
+import type { RotationHandler } from '../options.js';
 import { decodeToken, page } from '../paging.js';
+import { StateFile } from '../state-file.js';
 import { randomPassword } from './random-password.js';
-import { nextRotation, validateRotationRules } from './rotation-rules.js';
+import { KeyedTimers } from './keyed-timers.js';
+import { validateRotationRules } from './rotation-rules.js';
 import {
   attachStage,
   current,
   detachStage,
   markedForDeletion,
-  pending,
   type SecretRecord,
-  type SecretTag,
   type SecretVersion,
   secretNotFound,
-  unfinishedRotation,
   versionWithStage,
 } from './secret-record.js';
+import { SecretRotation } from './secret-rotation.js';
+import { describeSecret, matchesFilter, validateSecretTags } from './secret-views.js';
 
 export interface SecretsEmulatorOptions {
   clock: Clock;
   bus: LocalBus;
   accountId: string;
   region: string;
+  /** Where secrets are kept across restarts; undefined keeps them in memory. */
+  stateFile?: string;
 }
+
+/** Operations that only read (GetSecretValue's last-accessed date is not worth a write). */
+const readOnly = new Set(['DescribeSecret', 'GetSecretValue', 'ListSecretVersionIds', 'ListSecrets', 'GetRandomPassword']);
 
 const namePattern = /^[A-Za-z0-9/_+=.@-]+$/;
 const tokenRules = { min: 32, max: 64 } as const;
 const dayMs = 86_400_000;
-const steps: RotationEvent['Step'][] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 
 const invalidParameter = (message: string): AwsError => new AwsError('InvalidParameterException', message);
-const invalidRequest = (message: string): AwsError => new AwsError('InvalidRequestException', message);
 
 /** The Secrets Manager operations Corral and the AWS CLI use, over an in-memory account. */
 export class SecretsEmulator {
   private readonly secrets = new Map<string, SecretRecord>();
-  private readonly rotationHandlers = new Map<string, RotationHandler>();
-  private readonly timers = new Map<string, ClockTimer>();
-  constructor(private readonly options: SecretsEmulatorOptions) {}
+  private readonly timers: KeyedTimers;
+  private readonly rotation: SecretRotation;
+  private readonly state: StateFile<SecretRecord[]>;
 
-  private log(message: string, error: unknown): void {
-    this.options.bus.reportFailure(message, error);
+  constructor(private readonly options: SecretsEmulatorOptions) {
+    this.timers = new KeyedTimers(options.clock);
+    this.rotation = new SecretRotation({ clock: options.clock, bus: options.bus, timers: this.timers, saved: () => this.save() });
+    this.state = new StateFile(options.stateFile);
+    for (const secret of this.state.load() ?? []) {
+      this.secrets.set(secret.name, secret);
+      if (secret.deletionDue !== undefined) this.scheduleDeletion(secret);
+      else this.rotation.resume(secret);
+    }
   }
 
   /** Registers the rotation function for a Lambda ARN or function name. */
   setRotationHandler(nameOrArn: string, handler: RotationHandler): void {
-    this.rotationHandlers.set(functionName(nameOrArn), handler);
+    this.rotation.setHandler(nameOrArn, handler);
+  }
+
+  private save(): void {
+    this.state.save([...this.secrets.values()]);
   }
 
   handle(operation: string, body: unknown): unknown {
+    const result = this.dispatch(operation, body);
+    if (!readOnly.has(operation)) this.save();
+    return result;
+  }
+
+  private dispatch(operation: string, body: unknown): unknown {
     const input = Input.of(body, 'InvalidParameterException');
     switch (operation) {
       case 'CreateSecret':
         return this.createSecret(input);
       case 'DescribeSecret':
-        return this.describe(this.find(input), 'VersionIdsToStages');
+        return describeSecret(this.find(input), 'VersionIdsToStages');
       case 'GetSecretValue':
         return this.getSecretValue(input);
       case 'PutSecretValue':
@@ -86,16 +107,20 @@ export class SecretsEmulator {
         secret.tags = secret.tags.filter((t) => !keys.includes(t.Key));
         return {};
       }
-      case 'RotateSecret':
-        return this.rotateSecret(input);
+      case 'RotateSecret': {
+        const secret = this.live(this.find(input));
+        const request = {
+          token: input.string('ClientRequestToken', tokenRules) ?? randomUUID(),
+          lambdaArn: input.string('RotationLambdaARN', { max: 2048 }),
+          rules: input.has('RotationRules') ? validateRotationRules(input.raw('RotationRules')) : undefined,
+          rotateNow: input.boolean('RotateImmediately', true),
+        };
+        this.rotation.start(secret, request);
+        return { ARN: secret.arn, Name: secret.name, VersionId: request.rotateNow ? request.token : undefined };
+      }
       case 'CancelRotateSecret': {
         const secret = this.live(this.find(input));
-        secret.rotation.enabled = false;
-        secret.rotation.nextRotationAt = undefined;
-        this.clearTimer(secret.arn);
-        const unfinished = unfinishedRotation(secret);
-        if (unfinished) detachStage(unfinished, pending);
-        return { ARN: secret.arn, Name: secret.name, VersionId: unfinished?.id };
+        return { ARN: secret.arn, Name: secret.name, VersionId: this.rotation.cancel(secret) };
       }
       default:
         throw new AwsError('UnknownOperationException', `Operation ${operation} is not supported by the local Secrets Manager emulator.`);
@@ -106,10 +131,18 @@ export class SecretsEmulator {
     const name = input.string('Name', { required: true, min: 1, max: 512, pattern: namePattern });
     const existing = this.secrets.get(name);
     if (existing?.deletedAt !== undefined) {
-      throw invalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
+      throw new AwsError('InvalidRequestException', "You can't create this secret because a secret with this name is already scheduled for deletion.");
     }
-    if (existing) throw new AwsError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
     const value = secretValue(input);
+    const token = input.string('ClientRequestToken', tokenRules);
+    if (existing) {
+      // A retried request (same token, same value) succeeds again instead of failing, as in the service.
+      const retried = existing.versions.find((v) => v.id === token);
+      if (retried && retried.secretString === value?.secretString && retried.secretBinary === value?.secretBinary) {
+        return { ARN: existing.arn, Name: name, VersionId: retried.id };
+      }
+      throw new AwsError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
+    }
     const now = this.options.clock.now();
     const secret: SecretRecord = {
       arn: `arn:aws:secretsmanager:${this.options.region}:${this.options.accountId}:secret:${name}-${arnSuffix()}`,
@@ -124,7 +157,7 @@ export class SecretsEmulator {
     };
     let versionId: string | undefined;
     if (value) {
-      versionId = input.string('ClientRequestToken', tokenRules) ?? randomUUID();
+      versionId = token ?? randomUUID();
       const version: SecretVersion = { id: versionId, ...value, stages: [], createdAt: now };
       secret.versions.push(version);
       attachStage(secret, current, version);
@@ -244,7 +277,7 @@ export class SecretsEmulator {
       .sort((a, b) => (sortOrder === 'desc' ? b.createdAt - a.createdAt : a.createdAt - b.createdAt));
     const positions = new Map(all.map((s, i) => [s, i]));
     const result = page(all, (s) => positions.get(s) ?? 0, after, maxResults, filterKey);
-    return { SecretList: result.items.map((s) => this.describe(s, 'SecretVersionsToStages')), NextToken: result.nextToken };
+    return { SecretList: result.items.map((s) => describeSecret(s, 'SecretVersionsToStages')), NextToken: result.nextToken };
   }
 
   private deleteSecret(input: Input): unknown {
@@ -256,115 +289,23 @@ export class SecretsEmulator {
     }
     if (secret.deletedAt !== undefined && !force) throw markedForDeletion();
     const now = this.options.clock.now();
-    this.clearTimer(secret.arn);
+    this.timers.clear(secret.arn);
     if (force) {
       this.secrets.delete(secret.name);
       return { ARN: secret.arn, Name: secret.name, DeletionDate: epochSeconds(now) };
     }
     secret.deletedAt = now;
     secret.deletionDue = now + (days ?? 30) * dayMs;
-    this.timers.set(
-      secret.arn,
-      this.options.clock.setTimeout(() => {
-        if (this.secrets.get(secret.name) === secret) this.secrets.delete(secret.name);
-      }, secret.deletionDue - now),
-    );
+    this.scheduleDeletion(secret);
     return { ARN: secret.arn, Name: secret.name, DeletionDate: epochSeconds(secret.deletionDue) };
   }
 
-  private rotateSecret(input: Input): unknown {
-    const secret = this.live(this.find(input));
-    const token = input.string('ClientRequestToken', tokenRules) ?? randomUUID();
-    const lambdaArn = input.string('RotationLambdaARN', { max: 2048 }) ?? secret.rotation.lambdaArn;
-    const rules = input.has('RotationRules') ? validateRotationRules(input.raw('RotationRules')) : secret.rotation.rules;
-    const rotateNow = input.boolean('RotateImmediately', true);
-    if (lambdaArn === undefined) throw invalidRequest('No Lambda rotation function ARN is associated with this secret.');
-    const handler = this.rotationHandlers.get(functionName(lambdaArn));
-    if (!handler) {
-      throw new AwsError(
-        'AccessDeniedException',
-        'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
-      );
-    }
-    const unfinished = unfinishedRotation(secret);
-    if (unfinished && unfinished.id !== token) {
-      throw invalidRequest("A previous rotation isn't complete. That rotation will be reattempted.");
-    }
-    secret.rotation.enabled = true;
-    secret.rotation.lambdaArn = lambdaArn;
-    secret.rotation.rules = rules;
-    if (rotateNow) {
-      void this.options.bus.track(this.rotate(secret, handler, token));
-    } else {
-      this.scheduleRotation(secret, this.options.clock.now());
-    }
-    return { ARN: secret.arn, Name: secret.name, VersionId: rotateNow ? token : undefined };
-  }
-
-  /** Runs the four steps in order; a failing step leaves AWSPENDING in place, as the service does. */
-  private async rotate(secret: SecretRecord, handler: RotationHandler, token: string): Promise<void> {
-    for (const step of steps) {
-      try {
-        await handler({ Step: step, SecretId: secret.arn, ClientRequestToken: token });
-      } catch (error) {
-        this.log(`rotation of ${secret.name} failed at ${step}`, error);
-        return;
-      }
-    }
-    const rotated = secret.versions.find((v) => v.id === token);
-    if (!rotated?.stages.includes(current)) {
-      this.log(`rotation of ${secret.name} finished without moving ${current} to version ${token}`, undefined);
-      return;
-    }
-    detachStage(rotated, pending);
-    const now = this.options.clock.now();
-    secret.rotation.lastRotatedAt = now;
-    secret.lastChangedAt = now;
-    this.scheduleRotation(secret, now);
-  }
-
-  /** Arms the automatic rotation at the next date the rules give. */
-  private scheduleRotation(secret: SecretRecord, from: number): void {
-    this.clearTimer(secret.arn);
-    const due = nextRotation(secret.rotation.rules, from);
-    secret.rotation.nextRotationAt = due;
-    if (due === undefined) return;
-    this.timers.set(
-      secret.arn,
-      this.options.clock.setTimeout(() => {
-        this.timers.delete(secret.arn);
-        const handler = secret.rotation.lambdaArn && this.rotationHandlers.get(functionName(secret.rotation.lambdaArn));
-        if (!secret.rotation.enabled || !handler || secret.deletedAt !== undefined || unfinishedRotation(secret)) return;
-        void this.options.bus.track(this.rotate(secret, handler, randomUUID()));
-      }, due - this.options.clock.now()),
-    );
-  }
-
-  private clearTimer(arn: string): void {
-    const timer = this.timers.get(arn);
-    if (timer) this.options.clock.clearTimeout(timer);
-    this.timers.delete(arn);
-  }
-
-  private describe(secret: SecretRecord, versionsField: 'VersionIdsToStages' | 'SecretVersionsToStages'): Record<string, unknown> {
-    const rotationConfigured = secret.rotation.lambdaArn !== undefined;
-    return {
-      ARN: secret.arn,
-      Name: secret.name,
-      Description: secret.description,
-      KmsKeyId: secret.kmsKeyId,
-      RotationEnabled: secret.rotation.enabled,
-      RotationLambdaARN: rotationConfigured ? secret.rotation.lambdaArn : undefined,
-      RotationRules: secret.rotation.rules,
-      LastRotatedDate: epochSeconds(secret.rotation.lastRotatedAt),
-      LastChangedDate: epochSeconds(secret.lastChangedAt),
-      LastAccessedDate: epochSeconds(secret.lastAccessedAt),
-      DeletedDate: epochSeconds(secret.deletedAt),
-      NextRotationDate: secret.rotation.enabled ? epochSeconds(secret.rotation.nextRotationAt) : undefined,
-      Tags: secret.tags,
-      [versionsField]: Object.fromEntries(secret.versions.filter((v) => v.stages.length > 0).map((v) => [v.id, [...v.stages]])),
-      CreatedDate: epochSeconds(secret.createdAt),
-    };
+  private scheduleDeletion(secret: SecretRecord): void {
+    this.timers.at(secret.arn, secret.deletionDue ?? this.options.clock.now(), () => {
+      if (this.secrets.get(secret.name) !== secret) return;
+      this.secrets.delete(secret.name);
+      this.save();
+    });
   }
 
   /** SecretId as a name, a full ARN, or a partial ARN without the random suffix. */
@@ -395,41 +336,6 @@ function secretValue(input: Input): Pick<SecretVersion, 'secretString' | 'secret
   return undefined;
 }
 
-function validateSecretTags(raw: unknown): SecretTag[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw) || raw.length > 50) throw invalidParameter('Tags must be a list of at most 50 tags.');
-  return raw.map((t: { Key?: unknown; Value?: unknown }) => {
-    if (typeof t.Key !== 'string' || t.Key.length < 1 || t.Key.length > 128) throw invalidParameter('Tag keys must be 1 to 128 characters.');
-    if (t.Key.startsWith('aws:')) throw invalidParameter(`Tag keys with the prefix 'aws:' are reserved: ${t.Key}`);
-    const value = t.Value ?? '';
-    if (typeof value !== 'string' || value.length > 256) throw invalidParameter('Tag values must be at most 256 characters.');
-    return { Key: t.Key, Value: value };
-  });
-}
-
-/** ListSecrets filters: prefix match on the key's field; a value starting with "!" negates. */
-function matchesFilter(secret: SecretRecord, filter: { Key?: string; Values?: string[] }): boolean {
-  const fields: Record<string, string[]> = {
-    name: [secret.name],
-    description: secret.description ? [secret.description] : [],
-    'tag-key': secret.tags.map((t) => t.Key),
-    'tag-value': secret.tags.map((t) => t.Value),
-  };
-  fields.all = Object.values(fields).flat();
-  const candidates = fields[filter.Key ?? ''];
-  if (!candidates) throw invalidParameter(`Invalid filter key: ${String(filter.Key)}`);
-  return (filter.Values ?? []).some((value) =>
-    value.startsWith('!')
-      ? !candidates.some((c) => c.startsWith(value.slice(1)))
-      : candidates.some((c) => c.startsWith(value)),
-  );
-}
-
-/** "arn:aws:lambda:us-east-1:000000000000:function:rotate[:alias]" or "rotate" → "rotate". */
-function functionName(nameOrArn: string): string {
-  const match = /^arn:aws[a-z-]*:lambda:[^:]*:\d*:function:([^:]+)/.exec(nameOrArn);
-  return match ? match[1] : nameOrArn;
-}
 
 /** The six random characters Secrets Manager appends to a secret's ARN. */
 function arnSuffix(): string {

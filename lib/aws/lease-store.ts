@@ -1,0 +1,175 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Lease } from '../core/lease/lease.js';
+import type { LeaseOptions } from '../core/lease/options.js';
+import { LeaseHeldError, LeaseLostError, LeaseStoreError, type LeaseError } from './lease-errors.js';
+import {
+  conditionFailureItem,
+  isConditionalCheckFailure,
+  leaseAttributes,
+  leaseFromItem,
+  leaseFromRawItem,
+  leaseKey,
+} from './lease-items.js';
+import { tableSchema } from './table-schema.js';
+
+/** Leases with fencing tokens. Time is passed in: `now` is the caller's clock (epoch ms). */
+export interface LeaseStore {
+  /**
+   * Takes the lease if nobody holds it, it expired by `now`, or `holder` already holds it;
+   * issues the next fencing token. Throws LeaseHeldError otherwise.
+   */
+  acquire(name: string, holder: string, now: number, options: Pick<LeaseOptions, 'leaseDurationMs'>): Promise<Lease>;
+  /** Extends the lease to now + its duration, keeping the token. Throws LeaseLostError if superseded. */
+  renew(lease: Lease, now: number): Promise<Lease>;
+  /** Makes the lease free at once, keeping the token. Throws LeaseLostError if superseded. */
+  release(lease: Lease): Promise<void>;
+  /** The stored lease (strongly consistent), or undefined if it was never acquired. */
+  read(name: string): Promise<Lease | undefined>;
+}
+
+const names = {
+  '#pk': tableSchema.partitionKey,
+  '#holder': leaseAttributes.holder,
+  '#token': leaseAttributes.token,
+  '#expiresAt': leaseAttributes.expiresAt,
+  '#duration': leaseAttributes.durationMs,
+};
+const tokenNames = { '#holder': names['#holder'], '#token': names['#token'], '#expiresAt': names['#expiresAt'] };
+
+/**
+ * LeaseStore on the Corral table. Each operation is one conditional UpdateItem on the lease
+ * item, so DynamoDB evaluates the condition and applies the write atomically: two contenders
+ * racing for an expired lease cannot both succeed.
+ */
+export class DynamoLeaseStore implements LeaseStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async acquire(
+    name: string,
+    holder: string,
+    now: number,
+    options: Pick<LeaseOptions, 'leaseDurationMs'>,
+  ): Promise<Lease> {
+    if (holder === '') throw new LeaseStoreError(`acquire lease ${name}: holder must not be empty`);
+    const attributes = await this.update(
+      name,
+      'acquire',
+      {
+        // Absent, expired by the contender's clock, or ours: see lib/core/lease canAcquire.
+        ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now OR #holder = :holder',
+        // Every acquisition (even a re-acquisition by the same holder) is a new epoch with a
+        // new token; the token only grows because the item is never deleted.
+        UpdateExpression:
+          'SET #holder = :holder, #expiresAt = :expiresAt, #duration = :duration, ' +
+          '#token = if_not_exists(#token, :zero) + :one',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: {
+          ':now': now,
+          ':holder': holder,
+          ':expiresAt': now + options.leaseDurationMs,
+          ':duration': options.leaseDurationMs,
+          ':zero': 0,
+          ':one': 1,
+        },
+        ReturnValues: 'ALL_NEW',
+      },
+      (current, cause) => new LeaseHeldError(name, current, { cause }),
+    );
+    return leaseFromItem(name, attributes);
+  }
+
+  async renew(lease: Lease, now: number): Promise<Lease> {
+    const attributes = await this.update(
+      lease.name,
+      'renew',
+      {
+        // The token alone identifies the acquisition; the holder check guards against a lease
+        // object handed to the wrong elector.
+        ConditionExpression: '#holder = :holder AND #token = :token',
+        UpdateExpression: 'SET #expiresAt = :expiresAt',
+        ExpressionAttributeNames: tokenNames,
+        ExpressionAttributeValues: { ':holder': lease.holder, ':token': lease.token, ':expiresAt': now + lease.durationMs },
+        ReturnValues: 'ALL_NEW',
+      },
+      (current, cause) => new LeaseLostError(lease, current, { cause }),
+    );
+    return leaseFromItem(lease.name, attributes);
+  }
+
+  async release(lease: Lease): Promise<void> {
+    await this.update(
+      lease.name,
+      'release',
+      {
+        // Expiry 0 frees it for the next contender at once; holder and token stay, so the next
+        // acquisition still issues a larger token.
+        ConditionExpression: '#holder = :holder AND #token = :token',
+        UpdateExpression: 'SET #expiresAt = :zero',
+        ExpressionAttributeNames: tokenNames,
+        ExpressionAttributeValues: { ':holder': lease.holder, ':token': lease.token, ':zero': 0 },
+      },
+      (current, cause) => new LeaseLostError(lease, current, { cause }),
+    );
+  }
+
+  async read(name: string): Promise<Lease | undefined> {
+    try {
+      const out = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: leaseKey(name), ConsistentRead: true }),
+      );
+      return out.Item === undefined ? undefined : leaseFromItem(name, out.Item);
+    } catch (error) {
+      throw storeError(`read lease ${name}`, error);
+    }
+  }
+
+  /**
+   * One conditional UpdateItem on the lease item. A failed condition becomes the error
+   * `refused` builds from the record that failed it; anything else a LeaseStoreError.
+   */
+  private async update(
+    name: string,
+    action: string,
+    input: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValuesOnConditionCheckFailure'>,
+    refused: (current: Lease | undefined, cause: unknown) => LeaseError,
+  ): Promise<Record<string, unknown>> {
+    let attributes: Record<string, unknown> | undefined;
+    try {
+      const out = await this.documents.send(
+        new UpdateCommand({
+          ...input,
+          TableName: this.tableName,
+          Key: leaseKey(name),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      attributes = out.Attributes;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) throw refused(await this.currentAfterFailure(name, error), error);
+      throw storeError(`${action} lease ${name}`, error);
+    }
+    if (input.ReturnValues === 'ALL_NEW' && attributes === undefined) {
+      throw new LeaseStoreError(`${action} lease ${name}: the update returned no attributes`);
+    }
+    return attributes ?? {};
+  }
+
+  /**
+   * The record that made a condition fail: from the error's ALL_OLD item on DynamoDB, or read
+   * back where the service does not return it (dynalite, hence local mode). The read may see a
+   * later record than the one that failed the condition; callers only use it to decide when to
+   * try again, for which a later record is as good.
+   */
+  private async currentAfterFailure(name: string, error: unknown): Promise<Lease | undefined> {
+    const item = conditionFailureItem(error);
+    return item === undefined ? this.read(name) : leaseFromRawItem(name, item);
+  }
+}
+
+function storeError(action: string, error: unknown): LeaseStoreError {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new LeaseStoreError(`${action} failed (${detail})`, { cause: error });
+}

@@ -1,0 +1,179 @@
+import { ApiError, type ApiErrorDetail } from './errors.js';
+import { sendHttp, type HttpRequestSpec, type HttpResponse } from './http.js';
+import type { JobObject, RotationStarted, SecretInfo, ServiceEvent, ServiceObject, Spec } from './api-types.js';
+
+/** Signs a request (SigV4) or passes it through unchanged (local mode). */
+export type RequestSigner = (request: HttpRequestSpec) => Promise<HttpRequestSpec>;
+
+export interface ApiClientOptions {
+  endpoint: URL;
+  sign?: RequestSigner;
+  send?: (request: HttpRequestSpec) => Promise<HttpResponse>;
+}
+
+export interface PutResult<T> {
+  /** 201 on create, 200 on replace. */
+  status: number;
+  object: T;
+}
+
+/** The Corral API, one method per route. Non-2xx answers become ApiError. */
+export class CorralApi {
+  private readonly sign: RequestSigner;
+  private readonly send: (request: HttpRequestSpec) => Promise<HttpResponse>;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.sign = options.sign ?? (async (request) => request);
+    this.send = options.send ?? ((request) => sendHttp(request));
+  }
+
+  listServices(): Promise<{ services: ServiceObject[] }> {
+    return this.json('GET', '/services');
+  }
+
+  getService(name: string): Promise<ServiceObject> {
+    return this.json('GET', `/services/${seg(name)}`);
+  }
+
+  /** The service, or undefined when the API answers 404. */
+  findService(name: string): Promise<ServiceObject | undefined> {
+    return orUndefinedOn404(this.getService(name));
+  }
+
+  /** With `ifMatch` (a generation) the API answers 412 if the service changed since it was read. */
+  async putService(name: string, spec: Spec, ifMatch?: number): Promise<PutResult<ServiceObject>> {
+    const headers: Record<string, string> = ifMatch === undefined ? {} : { 'if-match': `"${ifMatch}"` };
+    const response = await this.call('PUT', `/services/${seg(name)}`, spec, headers);
+    return { status: response.status, object: parseBody(response) as ServiceObject };
+  }
+
+  deleteService(name: string): Promise<unknown> {
+    return this.json('DELETE', `/services/${seg(name)}`);
+  }
+
+  scale(name: string, replicas: number): Promise<unknown> {
+    return this.json('POST', `/services/${seg(name)}/scale`, { replicas });
+  }
+
+  rollback(name: string, revision?: number): Promise<unknown> {
+    return this.json('POST', `/services/${seg(name)}/rollback`, revision === undefined ? {} : { revision });
+  }
+
+  pause(name: string): Promise<unknown> {
+    return this.json('POST', `/services/${seg(name)}/pause`, {});
+  }
+
+  resume(name: string): Promise<unknown> {
+    return this.json('POST', `/services/${seg(name)}/resume`, {});
+  }
+
+  events(name: string): Promise<{ events: ServiceEvent[] }> {
+    return this.json('GET', `/services/${seg(name)}/events`);
+  }
+
+  listJobs(): Promise<{ jobs: JobObject[] }> {
+    return this.json('GET', '/jobs');
+  }
+
+  getJob(name: string): Promise<JobObject> {
+    return this.json('GET', `/jobs/${seg(name)}`);
+  }
+
+  findJob(name: string): Promise<JobObject | undefined> {
+    return orUndefinedOn404(this.getJob(name));
+  }
+
+  async putJob(name: string, spec: Spec): Promise<PutResult<JobObject>> {
+    const response = await this.call('PUT', `/jobs/${seg(name)}`, spec);
+    return { status: response.status, object: parseBody(response) as JobObject };
+  }
+
+  deleteJob(name: string): Promise<unknown> {
+    return this.json('DELETE', `/jobs/${seg(name)}`);
+  }
+
+  rotateSecret(name: string): Promise<RotationStarted> {
+    return this.json('POST', `/secrets/${seg(name)}/rotate`, {});
+  }
+
+  getSecret(name: string): Promise<SecretInfo> {
+    return this.json('GET', `/secrets/${seg(name)}`);
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return parseBody(await this.call(method, path, body)) as T;
+  }
+
+  private async call(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<HttpResponse> {
+    const url = joinUrl(this.options.endpoint, path);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = { host: url.host, accept: 'application/json', ...extraHeaders };
+    if (payload !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(payload));
+    }
+    const request = await this.sign({ method, url, headers, body: payload });
+    const response = await this.send(request);
+    if (response.status >= 400) throw toApiError(response);
+    return response;
+  }
+}
+
+/** Appends an API path to the endpoint, keeping a stage prefix such as `/prod/`. */
+export function joinUrl(endpoint: URL, path: string): URL {
+  const base = endpoint.pathname.replace(/\/+$/, '');
+  const url = new URL(endpoint.origin);
+  url.pathname = `${base}${path}`;
+  return url;
+}
+
+function seg(name: string): string {
+  return encodeURIComponent(name);
+}
+
+function parseBody(response: HttpResponse): unknown {
+  if (response.body.trim() === '') return {};
+  try {
+    return JSON.parse(response.body);
+  } catch (error) {
+    throw new ApiError(response.status, 'InvalidResponse', `the API answered non-JSON: ${response.body.slice(0, 200)}`, [], {
+      cause: error,
+    });
+  }
+}
+
+async function orUndefinedOn404<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Corral's own errors are `{"error": {code, message, details}}`; API Gateway's (IAM denials,
+ * unknown stage) are `{"message": ...}` or `{"Message": ...}`, shown with the HTTP status.
+ */
+function toApiError(response: HttpResponse): ApiError {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.body);
+  } catch {
+    parsed = undefined;
+  }
+  const record = isRecord(parsed) ? parsed : {};
+  const error = isRecord(record.error) ? record.error : undefined;
+  if (error) {
+    const details: ApiErrorDetail[] = Array.isArray(error.details)
+      ? error.details.filter(isRecord).map((d) => ({ field: String(d.field ?? ''), message: String(d.message ?? '') }))
+      : [];
+    return new ApiError(response.status, String(error.code ?? `HTTP${response.status}`), String(error.message ?? ''), details);
+  }
+  const message = record.message ?? record.Message ?? (response.body.trim() || 'empty response');
+  return new ApiError(response.status, '', String(message), []);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

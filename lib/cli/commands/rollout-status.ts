@@ -1,0 +1,65 @@
+import type { ServiceObject } from '../api-types.js';
+import type { CliContext } from '../context.js';
+import { CLI_DEFAULTS, EXIT } from '../defaults.js';
+import { parseDuration } from '../duration.js';
+import { progressLine } from '../render/progress.js';
+
+export interface RolloutStatusOptions {
+  timeout?: string;
+  interval?: string;
+}
+
+const FAILED_PHASES = new Set(['Failed', 'RolledBack']);
+
+/**
+ * `rollout status NAME`: polls the service until the rollout of its current generation ends.
+ * A phase only counts once the reconciler has seen the newest spec (observedGeneration ≥
+ * generation): right after an apply the status still describes the previous generation, and
+ * its "Available" would be a false success. Exit 0 Available, 2 Failed/RolledBack, 3 timeout.
+ */
+export async function rolloutStatusCommand(ctx: CliContext, name: string, options: RolloutStatusOptions): Promise<number> {
+  const timeoutMs = parseDuration(options.timeout ?? CLI_DEFAULTS.rolloutTimeout);
+  const intervalMs = parseDuration(options.interval ?? CLI_DEFAULTS.rolloutInterval);
+  const api = await ctx.api();
+  const deadline = ctx.now() + timeoutMs;
+  let lastLine = '';
+  for (;;) {
+    const service = await api.getService(name);
+    const line = progressLine(service, ctx.paint, ctx.tty);
+    if (ctx.tty) ctx.redraw(line);
+    else if (line !== lastLine) ctx.print(line);
+    lastLine = line;
+    const verdict = judge(service);
+    if (verdict !== 'waiting') {
+      if (ctx.tty) ctx.print('');
+      ctx.print(verdictText(service, verdict, ctx));
+      return verdict === 'available' ? EXIT.ok : EXIT.rolloutFailed;
+    }
+    const left = deadline - ctx.now();
+    if (left <= 0) {
+      if (ctx.tty) ctx.print('');
+      ctx.print(ctx.paint('red', `timed out after ${options.timeout ?? CLI_DEFAULTS.rolloutTimeout} waiting for service/${name} (phase ${service.status?.phase ?? 'unknown'})`));
+      return EXIT.timeout;
+    }
+    await ctx.sleep(Math.min(intervalMs, left));
+  }
+}
+
+type Verdict = 'available' | 'failed' | 'waiting';
+
+function judge(service: ServiceObject): Verdict {
+  const status = service.status ?? {};
+  if ((status.observedGeneration ?? 0) < service.generation) return 'waiting';
+  if (status.phase === 'Available') return 'available';
+  if (status.phase && FAILED_PHASES.has(status.phase)) return 'failed';
+  return 'waiting';
+}
+
+function verdictText(service: ServiceObject, verdict: Verdict, ctx: CliContext): string {
+  const status = service.status ?? {};
+  if (verdict === 'available') {
+    return ctx.paint('green', `service/${service.name} rolled out: revision ${status.revision ?? '?'} available`);
+  }
+  const message = status.message ? `: ${status.message}` : '';
+  return ctx.paint('red', `service/${service.name} rollout ${status.phase}${message}`);
+}

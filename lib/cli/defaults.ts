@@ -1,0 +1,34 @@
+/** Every default the CLI uses, in one place. */
+export const CLI_DEFAULTS = {
+  /** CloudFormation stack whose `ApiUrl` output names the deployed API. */
+  stackName: 'Corral',
+  /** Where `npm start` serves the Corral API. */
+  localEndpoint: 'http://127.0.0.1:3000',
+  /** How long to wait for the TCP (and TLS) connection before calling an endpoint unreachable. */
+  connectTimeoutMs: 3_000,
+  /** How long a connected request may take in total. */
+  requestTimeoutMs: 30_000,
+  /** How long the local-mode probe waits: it only has to find a listener on loopback. */
+  localProbeTimeoutMs: 500,
+  /** `rollout status` gives up after this long (exit 3). */
+  rolloutTimeout: '10m',
+  /** `rollout status` polls this often. */
+  rolloutInterval: '2s',
+  /** How many events `describe` shows. */
+  describeEvents: 10,
+  /** Output format when `-o` is not given. */
+  output: 'table',
+  /** SigV4 signing name of API Gateway. */
+  signingService: 'execute-api',
+} as const;
+
+/** Exit codes, documented in docs/cli.md. */
+export const EXIT = {
+  ok: 0,
+  /** API error, bad file, unreachable endpoint, missing credentials, bad usage. */
+  error: 1,
+  /** `rollout status` saw the rollout end Failed or RolledBack. */
+  rolloutFailed: 2,
+  /** `rollout status` ran out of time. */
+  timeout: 3,
+} as const;

@@ -1,0 +1,130 @@
+import { stringify } from 'yaml';
+import type { JobObject, SecretInfo, ServiceEvent, ServiceObject } from '../api-types.js';
+import type { DiffLine } from '../spec-diff.js';
+import { paintPhase, type Paint } from './color.js';
+import { inlineValue } from './format.js';
+import { renderTable } from './table.js';
+import { age, relative } from './time.js';
+
+const dash = (value: unknown): string => (value === undefined || value === null || value === '' ? '-' : String(value));
+
+export function servicesTable(services: readonly ServiceObject[], paint: Paint): string {
+  if (services.length === 0) return 'No services.';
+  return renderTable(
+    ['NAME', 'PHASE', 'DESIRED', 'UPDATED', 'AVAILABLE', 'REVISION', 'IMAGE'],
+    services.map((service) => {
+      const counts = service.status?.counts ?? {};
+      return [
+        service.name,
+        paintPhase(paint, service.status?.phase),
+        dash(counts.desired ?? service.spec.replicas),
+        dash(counts.updated),
+        dash(counts.available),
+        dash(service.status?.revision),
+        dash(service.spec.image),
+      ];
+    }),
+  );
+}
+
+export function jobsTable(jobs: readonly JobObject[], now: number): string {
+  if (jobs.length === 0) return 'No jobs.';
+  return renderTable(
+    ['NAME', 'SCHEDULE', 'IMAGE', 'ACTIVE', 'NEXT RUN', 'LAST RUN'],
+    jobs.map((job) => {
+      const last = job.status?.lastRuns?.[0];
+      return [
+        job.status?.deleting ? `${job.name} (deleting)` : job.name,
+        dash(job.spec.schedule),
+        dash(job.spec.image),
+        dash(job.status?.activeRuns),
+        relative(job.status?.nextRunAt, now),
+        last ? `${last.status} ${relative(last.startedAt ?? last.tick, now)}` : '-',
+      ];
+    }),
+  );
+}
+
+export function eventsTable(events: readonly ServiceEvent[], now: number): string {
+  if (events.length === 0) return 'No events.';
+  return renderTable(
+    ['AGE', 'TYPE', 'MESSAGE'],
+    events.map((event) => [age(event.time, now), dash(event.type), dash(event.message)]),
+  );
+}
+
+export function describeService(service: ServiceObject, events: readonly ServiceEvent[], paint: Paint, now: number): string {
+  const status = service.status ?? {};
+  const counts = status.counts ?? {};
+  const lines = [
+    `${paint('bold', 'Name:')}                ${service.name}`,
+    `${paint('bold', 'Generation:')}          ${service.generation}`,
+    `${paint('bold', 'Phase:')}               ${paintPhase(paint, status.phase)}`,
+    `${paint('bold', 'Observed generation:')} ${dash(status.observedGeneration)}`,
+    `${paint('bold', 'Revision:')}            ${dash(status.revision)} (stable ${dash(status.stableRevision)})`,
+    `${paint('bold', 'Tasks:')}               ${dash(counts.desired)} desired, ${dash(counts.running)} running, ` +
+      `${dash(counts.healthy)} healthy, ${dash(counts.updated)} updated, ${dash(counts.available)} available`,
+    `${paint('bold', 'Message:')}             ${dash(status.message)}`,
+  ];
+  if (status.conditions !== undefined) lines.push(paint('bold', 'Conditions:'), indent(stringify(status.conditions)));
+  lines.push(paint('bold', 'Spec:'), indent(stringify(service.spec)));
+  lines.push(paint('bold', 'Events:'), indent(eventsTable(events, now)));
+  return lines.join('\n');
+}
+
+export function describeJob(job: JobObject, now: number): string {
+  const runs = job.status?.lastRuns ?? [];
+  const runsTable = runs.length
+    ? renderTable(
+        ['TICK', 'STATUS', 'EXIT', 'DURATION', 'REASON'],
+        runs.map((run) => [
+          run.tick,
+          run.status,
+          dash(run.exitCode),
+          run.durationSeconds === undefined ? '-' : `${run.durationSeconds}s`,
+          dash(run.stoppedReason),
+        ]),
+      )
+    : 'No runs yet.';
+  return [
+    `Name:        ${job.name}${job.status?.deleting ? ' (deleting)' : ''}`,
+    `Generation:  ${job.generation}`,
+    `Next run:    ${dash(job.status?.nextRunAt)} (${relative(job.status?.nextRunAt, now)})`,
+    `Active runs: ${dash(job.status?.activeRuns)}`,
+    'Spec:',
+    indent(stringify(job.spec)),
+    'Runs:',
+    indent(runsTable),
+  ].join('\n');
+}
+
+export function consumerList(consumers: readonly unknown[] | undefined): string {
+  const names = (consumers ?? []).map((consumer) => (typeof consumer === 'string' ? consumer : inlineValue(consumer)));
+  return names.length ? names.join(', ') : 'none';
+}
+
+export function describeSecret(secret: SecretInfo, now: number): string {
+  const rotation = secret.rotationEnabled === undefined ? '-' : secret.rotationEnabled ? 'enabled' : 'disabled';
+  return [
+    `Name:          ${secret.name}`,
+    `ARN:           ${dash(secret.arn)}`,
+    `Rotation:      ${rotation}`,
+    `Last rotated:  ${dash(secret.lastRotatedAt)} (${relative(secret.lastRotatedAt, now)})`,
+    `Next rotation: ${dash(secret.nextRotationAt)} (${relative(secret.nextRotationAt, now)})`,
+    `Consumers:     ${consumerList(secret.consumers)}`,
+  ].join('\n');
+}
+
+export function diffLines(lines: readonly DiffLine[], paint: Paint): string {
+  return lines
+    .map((line) => paint(line.op === '+' ? 'green' : 'red', `  ${line.op} ${line.path}: ${inlineValue(line.value)}`))
+    .join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}

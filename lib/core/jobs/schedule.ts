@@ -1,0 +1,38 @@
+import type { FieldError } from '../spec/field-error.js';
+import { parseCron, type CronSchedule } from './cron.js';
+import { nextCronAfter, previousCronAtOrBefore } from './cron-search.js';
+import { nextRateAfter, parseRate, previousRateAtOrBefore, type RateSchedule } from './rate.js';
+
+/** A job's schedule, parsed from EventBridge syntax. Times are epoch milliseconds, UTC. */
+export type Schedule = RateSchedule | CronSchedule;
+
+/** Parses `rate(...)` or `cron(...)`; a FieldError on field "schedule" says what is wrong. */
+export function parseSchedule(expression: string): Schedule | FieldError {
+  const trimmed = expression.trim();
+  if (trimmed.startsWith('rate(')) return parseRate(trimmed);
+  if (trimmed.startsWith('cron(')) return parseCron(trimmed);
+  return {
+    field: 'schedule',
+    message: `${expression}: must be rate(value unit) or cron(minutes hours day-of-month month day-of-week year)`,
+  };
+}
+
+export function isSchedule(parsed: Schedule | FieldError): parsed is Schedule {
+  return 'kind' in parsed;
+}
+
+/**
+ * The first tick strictly after `afterMs`, or undefined when there is none (a cron whose years
+ * have all passed). `anchorMs`, the job's creation time, is where rate schedules count from;
+ * cron schedules ignore it.
+ */
+export function nextRunAfter(schedule: Schedule, afterMs: number, anchorMs: number): number | undefined {
+  return schedule.kind === 'rate' ? nextRateAfter(schedule, afterMs, anchorMs) : nextCronAfter(schedule, afterMs);
+}
+
+/** The latest tick at or before `atMs`, or undefined when there is none yet. */
+export function previousRunAtOrBefore(schedule: Schedule, atMs: number, anchorMs: number): number | undefined {
+  return schedule.kind === 'rate'
+    ? previousRateAtOrBefore(schedule, atMs, anchorMs)
+    : previousCronAtOrBefore(schedule, atMs);
+}

@@ -1,0 +1,109 @@
+import { Ajv, type AnySchemaObject, type ErrorObject } from 'ajv';
+import { fieldPath, type FieldError } from './field-error.js';
+
+/**
+ * One Ajv for every schema in lib/core. `useDefaults` fills defaults into the data it checks
+ * (callers pass a copy); `verbose` puts each failing schema on its error, which is where the
+ * human message comes from; `allErrors` reports every problem, not the first. Strict tuples
+ * are off because a health-check command is a tuple with open-ended arguments ("CMD", ...).
+ */
+const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strictTuples: false });
+/**
+ * `errorMessage` is the message for a value its schema rejects. It is the keyword VS Code's
+ * JSON editor shows for a failed property, so users see the same words in their editor.
+ */
+ajv.addKeyword('errorMessage');
+
+/** Checks `data` against a schema, filling its defaults in place; [] when it conforms. */
+export type SchemaCheck = (data: unknown) => FieldError[];
+
+export function compileSchemaCheck(schema: AnySchemaObject): SchemaCheck {
+  const validate = ajv.compile(schema);
+  return (data) => (validate(data) ? [] : toFieldErrors(validate.errors ?? [], data));
+}
+
+/** One message per field: the schema's own errorMessage when it has one, else Ajv's. */
+function toFieldErrors(errors: readonly ErrorObject[], data: unknown): FieldError[] {
+  const byField = new Map<string, { preferred?: string; fallback: string }>();
+  const note = (field: string, preferred: string | undefined, fallback: string) => {
+    const seen = byField.get(field);
+    if (seen === undefined) byField.set(field, { preferred, fallback });
+    else if (seen.preferred === undefined) seen.preferred = preferred;
+  };
+  for (const error of errors) {
+    const at = fieldOf(error.instancePath, data);
+    switch (error.keyword) {
+      case 'required': {
+        const name = String(error.params.missingProperty);
+        note(fieldPath(at, name), 'is required', 'is required');
+        break;
+      }
+      case 'additionalProperties': {
+        const name = String(error.params.additionalProperty);
+        const known = Object.keys((error.parentSchema?.properties ?? {}) as object);
+        note(fieldPath(at, name), unknownFieldMessage(name, known), 'is not a known field');
+        break;
+      }
+      case 'propertyNames':
+        // Ajv also reports the failing name's own error, with `propertyName` set; that one
+        // carries the useful message.
+        break;
+      default: {
+        const field = error.propertyName === undefined ? at : fieldPath(at, error.propertyName);
+        note(field, messageOf(error.parentSchema), error.message ?? 'is invalid');
+      }
+    }
+  }
+  return [...byField].map(([field, m]) => ({ field, message: m.preferred ?? m.fallback }));
+}
+
+function messageOf(schema: AnySchemaObject | undefined): string | undefined {
+  const message: unknown = schema?.errorMessage;
+  return typeof message === 'string' ? message : undefined;
+}
+
+/**
+ * Turns a JSON pointer ("/command/1", "/environment/A~1B") into a field path, walking the data
+ * to tell array indices from object keys that happen to be digits.
+ */
+function fieldOf(pointer: string, data: unknown): string {
+  if (pointer === '') return '';
+  let field = '';
+  let here: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (Array.isArray(here)) {
+      field = fieldPath(field, Number(key));
+      here = here[Number(key)];
+    } else {
+      field = fieldPath(field, key);
+      here = typeof here === 'object' && here !== null ? (here as Record<string, unknown>)[key] : undefined;
+    }
+  }
+  return field;
+}
+
+/** Suggests a known field within two edits of the unknown one, or one it abbreviates ("interval"). */
+function unknownFieldMessage(name: string, known: readonly string[]): string {
+  const lower = name.toLowerCase();
+  const close = known.find((candidate) => {
+    const other = candidate.toLowerCase();
+    return editDistance(lower, other) <= 2 || (lower.length >= 4 && other.startsWith(lower));
+  });
+  return close === undefined ? 'is not a known field' : `is not a known field; did you mean "${close}"?`;
+}
+
+/** Levenshtein distance, for "did you mean" on misspelt field names. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return Infinity;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

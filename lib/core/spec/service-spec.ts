@@ -1,0 +1,127 @@
+import serviceSchema from '../../../schema/service-spec.schema.json' with { type: 'json' };
+import { cleanFields, hasField, taskSettingProblems, type IsClean } from './checks.js';
+import type { FieldError, SpecValidation } from './field-error.js';
+import { cloneAsJson, isPlainObject } from './json-clone.js';
+import { isLiteralZero } from './rollout.js';
+import { compileSchemaCheck } from './schema-check.js';
+
+/** A count of tasks (3) or a percentage of replicas ("25%"). */
+export type CountOrPercent = number | `${number}%`;
+
+export type RolloutStrategy = 'RollingUpdate' | 'Recreate';
+
+export interface HealthCheck {
+  /** ["CMD-SHELL", "<shell command>"] or ["CMD", "<program>", ...args]. */
+  command: string[];
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  startPeriodSeconds: number;
+}
+
+export interface RolloutPolicy {
+  strategy: RolloutStrategy;
+  maxSurge: CountOrPercent;
+  maxUnavailable: CountOrPercent;
+  minHealthySeconds: number;
+  progressDeadlineSeconds: number;
+  /** Absent: derived from replicas by resolveRollout. */
+  failureThreshold?: number;
+  autoRollback: boolean;
+}
+
+/** A service spec as validated: every default filled, nothing unknown. */
+export interface ServiceSpec {
+  image: string;
+  replicas: number;
+  cpu: number;
+  memory: number;
+  command?: string[];
+  environment: Record<string, string>;
+  secrets: Record<string, string>;
+  port?: number;
+  healthCheck?: HealthCheck;
+  rollout: RolloutPolicy;
+  revisionHistoryLimit: number;
+}
+
+const checkSchema = compileSchemaCheck(serviceSchema);
+
+/**
+ * Validates a service spec a user sent and fills its defaults. Never throws and never mutates
+ * `input`; every problem is reported with its field path.
+ */
+export function validateServiceSpec(input: unknown): SpecValidation<ServiceSpec> {
+  const data = cloneAsJson(input);
+  if (data === undefined) return { ok: false, errors: [{ field: '', message: 'must be a JSON object' }] };
+  const memoryGiven = hasField(data, 'memory');
+  const errors = checkSchema(data);
+  const isClean = cleanFields(errors);
+  errors.push(...taskSettingProblems(data, isClean, memoryGiven), ...rolloutProblems(data, isClean));
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, spec: normalized(data as unknown as ServiceSpec) };
+}
+
+function rolloutProblems(data: unknown, isClean: IsClean): FieldError[] {
+  if (!isPlainObject(data) || !isPlainObject(data.rollout)) return [];
+  const rollout = data.rollout as unknown as RolloutPolicy;
+  const problems: FieldError[] = [];
+  if (
+    isClean('rollout.maxSurge') &&
+    isClean('rollout.maxUnavailable') &&
+    isLiteralZero(rollout.maxSurge) &&
+    isLiteralZero(rollout.maxUnavailable)
+  ) {
+    // Nothing could ever be replaced: no room above replicas and none below.
+    problems.push({ field: 'rollout', message: 'maxSurge and maxUnavailable cannot both be 0' });
+  }
+  if (
+    isClean('rollout.minHealthySeconds') &&
+    isClean('rollout.progressDeadlineSeconds') &&
+    rollout.progressDeadlineSeconds <= rollout.minHealthySeconds
+  ) {
+    // As Kubernetes requires of progressDeadlineSeconds and minReadySeconds: otherwise every
+    // rollout would miss its deadline while its first task is still proving itself.
+    problems.push({
+      field: 'rollout.progressDeadlineSeconds',
+      message: `must be greater than minHealthySeconds (${rollout.minHealthySeconds})`,
+    });
+  }
+  return problems;
+}
+
+/** Rebuilds the spec in a fixed key order, leaving out absent optional fields. */
+function normalized(spec: ServiceSpec): ServiceSpec {
+  const { rollout } = spec;
+  return {
+    image: spec.image,
+    replicas: spec.replicas,
+    cpu: spec.cpu,
+    memory: spec.memory,
+    ...(spec.command === undefined ? {} : { command: [...spec.command] }),
+    environment: Object.fromEntries(Object.entries(spec.environment)),
+    secrets: Object.fromEntries(Object.entries(spec.secrets)),
+    ...(spec.port === undefined ? {} : { port: spec.port }),
+    ...(spec.healthCheck === undefined
+      ? {}
+      : {
+          healthCheck: {
+            command: [...spec.healthCheck.command],
+            intervalSeconds: spec.healthCheck.intervalSeconds,
+            timeoutSeconds: spec.healthCheck.timeoutSeconds,
+            retries: spec.healthCheck.retries,
+            startPeriodSeconds: spec.healthCheck.startPeriodSeconds,
+          },
+        }),
+    rollout: {
+      strategy: rollout.strategy,
+      maxSurge: rollout.maxSurge,
+      maxUnavailable: rollout.maxUnavailable,
+      minHealthySeconds: rollout.minHealthySeconds,
+      progressDeadlineSeconds: rollout.progressDeadlineSeconds,
+      ...(rollout.failureThreshold === undefined ? {} : { failureThreshold: rollout.failureThreshold }),
+      autoRollback: rollout.autoRollback,
+    },
+    revisionHistoryLimit: spec.revisionHistoryLimit,
+  };
+}

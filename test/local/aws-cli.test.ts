@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { ListTasksCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { DescribeSecretCommand, PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RotationEvent } from '../../lib/local/aws/index.js';
+import { type Harness, startHarness, webDefinition } from './local-aws-harness.js';
+
+/**
+ * The AWS CLI v2 from Debian's awscli package; called by path because an older v1 `aws` may come
+ * first on PATH.
+ */
+const awsCli = '/usr/bin/aws';
+const run = promisify(execFile);
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+interface CliResult {
+  code: number;
+  json: Record<string, any>;
+  stderr: string;
+}
+
+async function aws(...args: string[]): Promise<CliResult> {
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_PAGER: '',
+    AWS_MAX_ATTEMPTS: '2',
+  };
+  try {
+    const { stdout, stderr } = await run(awsCli, ['--endpoint-url', h.aws.url, '--output', 'json', ...args], { env });
+    return { code: 0, json: stdout.trim() ? JSON.parse(stdout) : {}, stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stderr?: string };
+    return { code: failure.code ?? -1, json: {}, stderr: failure.stderr ?? String(error) };
+  }
+}
+
+const networkConfiguration = 'awsvpcConfiguration={subnets=[subnet-local],assignPublicIp=DISABLED}';
+
+// Each CLI call costs about half a second of Python start-up, so the three services run concurrently
+// and independent calls within a test go out together.
+describe.concurrent('AWS CLI v2 against the endpoint', () => {
+  test('ECS: run-task, describe-tasks, list-tasks with paging, stop-task, and the errors', async () => {
+    await h.ecs.send(new RegisterTaskDefinitionCommand(webDefinition));
+
+    const ran = await aws(
+      'ecs', 'run-task', '--cluster', 'corral', '--task-definition', 'web', '--count', '5',
+      '--started-by', 'cli', '--network-configuration', networkConfiguration, '--tags', 'key=via,value=cli',
+    );
+    expect(ran.code).toBe(0);
+    expect(ran.json.failures).toEqual([]);
+    const arns: string[] = ran.json.tasks.map((t: { taskArn: string }) => t.taskArn);
+    expect(arns).toHaveLength(5);
+    expect(ran.json.tasks[0]).toMatchObject({ lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', group: 'family:web', startedBy: 'cli' });
+
+    await h.bus.runFor(h.clock, 30_000);
+    const unknown = 'arn:aws:ecs:us-east-1:000000000000:task/corral/00000000000000000000000000000000';
+    const [described, listed, stopUnknown, tooMany] = await Promise.all([
+      aws('ecs', 'describe-tasks', '--cluster', 'corral', '--tasks', arns[0], unknown, '--include', 'TAGS'),
+      // --page-size makes the CLI follow nextToken page by page and merge the pages.
+      aws('ecs', 'list-tasks', '--cluster', 'corral', '--started-by', 'cli', '--page-size', '2'),
+      aws('ecs', 'stop-task', '--cluster', 'corral', '--task', 'nope'),
+      aws('ecs', 'run-task', '--cluster', 'corral', '--task-definition', 'web', '--count', '11', '--network-configuration', networkConfiguration),
+    ]);
+    expect(described.json.tasks).toHaveLength(1);
+    expect(described.json.tasks[0]).toMatchObject({ lastStatus: 'RUNNING', healthStatus: 'HEALTHY', tags: [{ key: 'via', value: 'cli' }] });
+    expect(typeof described.json.tasks[0].startedAt).toBe('string');
+    expect(described.json.failures).toEqual([{ arn: unknown, reason: 'MISSING' }]);
+    expect([...listed.json.taskArns].sort()).toEqual([...arns].sort());
+    expect(stopUnknown.code).not.toBe(0);
+    expect(stopUnknown.stderr).toContain('An error occurred (InvalidParameterException) when calling the StopTask operation: The referenced task was not found.');
+    expect(tooMany.code).not.toBe(0);
+    expect(tooMany.stderr).toContain('(InvalidParameterException) when calling the RunTask operation');
+
+    const stopped = await aws('ecs', 'stop-task', '--cluster', 'corral', '--task', arns[0], '--reason', 'cli says stop');
+    expect(stopped.json.task).toMatchObject({ desiredStatus: 'STOPPED', stoppedReason: 'cli says stop' });
+    await h.bus.runFor(h.clock, 10_000);
+    const stoppedList = await h.ecs.send(new ListTasksCommand({ cluster: 'corral', desiredStatus: 'STOPPED' }));
+    expect(stoppedList.taskArns).toEqual([arns[0]]);
+  });
+
+  test('Secrets Manager: create, get, put, rotate', async () => {
+    const rotated: RotationEvent['Step'][] = [];
+    h.aws.setRotationHandler('cli-rotation', async (event) => {
+      rotated.push(event.Step);
+      if (event.Step === 'createSecret') {
+        await h.secrets.send(
+          new PutSecretValueCommand({
+            SecretId: event.SecretId,
+            ClientRequestToken: event.ClientRequestToken,
+            SecretString: 'from-rotation',
+            VersionStages: ['AWSPENDING'],
+          }),
+        );
+      }
+      if (event.Step === 'finishSecret') {
+        const described = await h.secrets.send(new DescribeSecretCommand({ SecretId: event.SecretId }));
+        const current = Object.entries(described.VersionIdsToStages ?? {}).find(([, s]) => s.includes('AWSCURRENT'))?.[0];
+        await h.secrets.send(
+          new UpdateSecretVersionStageCommand({ SecretId: event.SecretId, VersionStage: 'AWSCURRENT', MoveToVersionId: event.ClientRequestToken, RemoveFromVersionId: current }),
+        );
+      }
+    });
+    const created = await aws('secretsmanager', 'create-secret', '--name', 'cli/secret', '--secret-string', 'first');
+    expect(created.json.ARN).toMatch(/:secret:cli\/secret-[A-Za-z0-9]{6}$/);
+    const put = await aws('secretsmanager', 'put-secret-value', '--secret-id', 'cli/secret', '--secret-string', 'second');
+    expect(put.json.VersionStages).toEqual(['AWSCURRENT']);
+    const got = await aws('secretsmanager', 'get-secret-value', '--secret-id', created.json.ARN);
+    expect(got.json).toMatchObject({ Name: 'cli/secret', SecretString: 'second', VersionStages: ['AWSCURRENT'] });
+
+    const rotation = await aws(
+      'secretsmanager', 'rotate-secret', '--secret-id', 'cli/secret',
+      '--rotation-lambda-arn', 'arn:aws:lambda:us-east-1:000000000000:function:cli-rotation',
+      '--rotation-rules', 'AutomaticallyAfterDays=7',
+    );
+    expect(rotation.code).toBe(0);
+    await h.bus.idle();
+    expect(rotated).toEqual(['createSecret', 'setSecret', 'testSecret', 'finishSecret']);
+    const [afterRotation, missing] = await Promise.all([
+      aws('secretsmanager', 'get-secret-value', '--secret-id', 'cli/secret'),
+      aws('secretsmanager', 'get-secret-value', '--secret-id', 'cli/none'),
+    ]);
+    expect(afterRotation.json).toMatchObject({ SecretString: 'from-rotation', VersionId: rotation.json.VersionId });
+    expect(rotation.json).toMatchObject({ ARN: created.json.ARN, Name: 'cli/secret' });
+    expect(missing.stderr).toContain('(ResourceNotFoundException) when calling the GetSecretValue operation');
+  });
+
+  test('DynamoDB: put, get and a conditional failure', async () => {
+    await h.dynamo.send(
+      new CreateTableCommand({
+        TableName: 'cli',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+    const item = JSON.stringify({ pk: { S: 'a' }, n: { N: '1' } });
+    expect((await aws('dynamodb', 'put-item', '--table-name', 'cli', '--item', item)).code).toBe(0);
+    const [got, conditional] = await Promise.all([
+      aws('dynamodb', 'get-item', '--table-name', 'cli', '--key', '{"pk":{"S":"a"}}'),
+      aws('dynamodb', 'put-item', '--table-name', 'cli', '--item', item, '--condition-expression', 'attribute_not_exists(pk)'),
+    ]);
+    expect(got.json.Item).toEqual({ pk: { S: 'a' }, n: { N: '1' } });
+    expect(conditional.code).not.toBe(0);
+    expect(conditional.stderr).toContain('(ConditionalCheckFailedException) when calling the PutItem operation');
+  });
+});
