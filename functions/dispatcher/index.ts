@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAwsClients } from '../../lib/aws/clients.js';
+import { JobStore } from '../../lib/aws/job-store.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
 import { LeaderElector } from '../../lib/aws/leader-election.js';
 import { DynamoLeaseStore } from '../../lib/aws/lease-store.js';
@@ -20,7 +21,7 @@ const reconciler = reconcilerDependencies(environment, clients, logger);
  */
 export const handler = createDispatcherHandler({
   elector: new LeaderElector({ store: new DynamoLeaseStore(clients.documents, environment.tableName), name: 'dispatcher', holder: randomUUID() }),
-  tasks: singletonTasks({ reconciler, holder: 'dispatcher' }),
+  tasks: singletonTasks({ reconciler, holder: 'dispatcher', jobs: new JobStore(clients.documents, environment.tableName, systemClock) }),
   clock: systemClock,
   logger,
 });

@@ -1,9 +1,18 @@
+import type { JobStore } from '../aws/job-store.js';
+import { jobsSingletonTask } from '../jobs/jobs-task.js';
 import type { ReconcilerDependencies } from '../reconciler/reconcile-service.js';
 import { sweep } from '../reconciler/sweep.js';
 import type { SingletonTask } from './handler.js';
 
-/** What the leader does every tick: the full sweep with orphan collection. */
-export function singletonTasks(deps: { reconciler: Omit<ReconcilerDependencies, 'holder'>; holder: string }): SingletonTask[] {
+/**
+ * What the leader does every tick: the full sweep with orphan collection, then the scheduled
+ * jobs (on the reconciler's ECS runtime and task definition settings).
+ */
+export function singletonTasks(deps: {
+  reconciler: Omit<ReconcilerDependencies, 'holder'>;
+  holder: string;
+  jobs: JobStore;
+}): SingletonTask[] {
   return [
     {
       name: 'sweep',
@@ -15,5 +24,11 @@ export function singletonTasks(deps: { reconciler: Omit<ReconcilerDependencies, 
         return result;
       },
     },
+    jobsSingletonTask({
+      jobs: deps.jobs,
+      runtime: deps.reconciler.runtime,
+      taskDefinitions: deps.reconciler.taskDefinitions,
+      logger: deps.reconciler.logger,
+    }),
   ];
 }

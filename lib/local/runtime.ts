@@ -14,6 +14,8 @@ import { DynamoLeaseStore } from '../aws/lease-store.js';
 import { createReconcilerHandler } from '../reconciler/handler.js';
 import type { ReconcilerDependencies } from '../reconciler/reconcile-service.js';
 import { secretRoutes } from '../api/secret-routes.js';
+import { jobRoutes } from '../api/job-routes.js';
+import { JobStore } from '../aws/job-store.js';
 import { createConsumerRestarter } from '../aws/consumer-restarter.js';
 import { LeaderElector } from '../aws/leader-election.js';
 import { createSecretStore } from '../aws/secret-store.js';
@@ -127,7 +129,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const dispatcherLogger = logger.createChild({ serviceName: 'corral-dispatcher' });
     const handler = createDispatcherHandler({
       elector: new LeaderElector({ store: reconcilerDeps.leases, name: 'dispatcher', holder: randomUUID() }),
-      tasks: singletonTasks({ reconciler: { ...reconcilerDeps, logger: dispatcherLogger }, holder: 'dispatcher' }),
+      tasks: singletonTasks({ reconciler: { ...reconcilerDeps, logger: dispatcherLogger }, holder: 'dispatcher', jobs: new JobStore(clients.documents, tableName, clock) }),
       clock,
       logger: dispatcherLogger,
     });
@@ -157,7 +159,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const apiHandler = createApiHandler({
     store,
     logger: logger.createChild({ serviceName: 'corral-api' }),
-    extraRoutes: [...secretRoutes({ secrets, store, rotationFunctionArn })],
+    extraRoutes: [...secretRoutes({ secrets, store, rotationFunctionArn }), ...jobRoutes({ jobs: new JobStore(clients.documents, tableName, clock), clock })],
   });
   const api = await startApiServer(apiHandler, { host, port: options.apiPort ?? localDefaults.apiPort, track: (work) => bus.track(work) });
 

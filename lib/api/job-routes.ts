@@ -1,0 +1,74 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { JobRecord, JobStore } from '../aws/job-store.js';
+import type { Clock } from '../clock.js';
+import { validateJobName, validateJobSpec } from '../core/spec/index.js';
+import { publicJobStatus } from '../jobs/job-status.js';
+import { NotFoundApiError, ValidationError } from './errors.js';
+import { etag, ifMatchGeneration, json, parseJsonBody } from './http.js';
+import type { Route } from './service-routes.js';
+import { translateStoreErrors } from './store-error-translation.js';
+
+function jobName(event: APIGatewayProxyEvent): string {
+  const name = decodeURIComponent(event.pathParameters?.name ?? '');
+  const errors = validateJobName(name);
+  if (errors.length > 0) throw new ValidationError(errors);
+  return name;
+}
+
+/**
+ * `PUT/GET/DELETE /jobs/{name}` and `GET /jobs`, with the services' error contract. The API only
+ * records intent: the leader-elected dispatcher starts, watches and stops the runs. DELETE
+ * answers 202 and marks the job deleting; on its next tick (within a minute) the dispatcher
+ * stops the job's running tasks and removes the job, after which GET answers 404.
+ */
+export function jobRoutes(deps: { jobs: JobStore; clock: Clock }): Route[] {
+  async function view(record: JobRecord) {
+    const runs = await deps.jobs.listRuns(record.name);
+    return { name: record.name, generation: record.generation, spec: record.spec, status: publicJobStatus(record, runs, deps.clock.now()) };
+  }
+
+  async function respondWith(statusCode: number, record: JobRecord): Promise<APIGatewayProxyResult> {
+    return json(statusCode, await view(record), { ETag: etag(record.generation) });
+  }
+
+  async function mustGet(name: string): Promise<JobRecord> {
+    const record = await deps.jobs.getJob(name);
+    if (!record) throw new NotFoundApiError(`job ${name} not found`);
+    return record;
+  }
+
+  return [
+    {
+      method: 'GET', path: '/jobs',
+      handler: async () => {
+        const records = (await deps.jobs.listJobs()).sort((a, b) => a.name.localeCompare(b.name));
+        return json(200, { jobs: await Promise.all(records.map(view)) });
+      },
+    },
+    {
+      method: 'GET', path: '/jobs/{name}',
+      handler: async (event) => respondWith(200, await mustGet(jobName(event))),
+    },
+    {
+      method: 'PUT', path: '/jobs/{name}',
+      handler: async (event) => {
+        const name = jobName(event);
+        const body = parseJsonBody(event);
+        const ifMatch = ifMatchGeneration(event);
+        const result = validateJobSpec(body);
+        if (!result.ok) throw new ValidationError(result.errors, 'the job spec is invalid');
+        const { record, created } = await translateStoreErrors(() => deps.jobs.putJob(name, result.spec, { ifMatch }));
+        return respondWith(created ? 201 : 200, record);
+      },
+    },
+    {
+      method: 'DELETE', path: '/jobs/{name}',
+      handler: async (event) => {
+        const name = jobName(event);
+        const ifMatch = ifMatchGeneration(event);
+        await mustGet(name);
+        return respondWith(202, await translateStoreErrors(() => deps.jobs.markDeleting(name, { ifMatch })));
+      },
+    },
+  ];
+}

@@ -1,0 +1,413 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../clock.js';
+import type { Lease } from '../core/lease/index.js';
+import type { JobSpec } from '../core/spec/index.js';
+import { fencedCondition, fencedWriteRejection, type FencedTarget } from './lease-fence.js';
+import { isConditionalCheckFailure } from './lease-items.js';
+import { ConflictError, GenerationMismatchError, NotFoundError } from './store-errors.js';
+import { tableSchema } from './table-schema.js';
+
+/** A job's desired state, as the API wrote it. */
+export interface JobRecord {
+  name: string;
+  /** Increments on every accepted change; the API's ETag. */
+  generation: number;
+  spec: JobSpec;
+  /**
+   * Where the schedule counts from (epoch ms): the job's creation, or the last change of its
+   * schedule. Rate ticks are anchor + k × period, and no tick at or before it is run.
+   */
+  scheduleAnchor: number;
+  /** DELETE was accepted; the dispatcher stops the job's tasks and then removes it. */
+  deleting: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RunStatus = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'TimedOut' | 'Skipped' | 'Replaced';
+
+/** Statuses of a run whose task may still be starting or running, as far as the record knows. */
+export const activeRunStatuses: readonly RunStatus[] = ['Pending', 'Running'];
+
+/**
+ * One tick of a job, recorded before its task is started. Times are epoch ms.
+ *   Pending  recorded; no task yet (taskArn absent) or the task is not RUNNING yet
+ *   Running  the task is RUNNING
+ *   Succeeded / Failed  the task stopped by itself (exit code 0 / anything else)
+ *   TimedOut / Replaced Corral stopped it (timeoutSeconds / concurrencyPolicy Replace)
+ *   Skipped  not started: concurrencyPolicy Forbid and an earlier run was active
+ */
+export interface JobRun {
+  tick: number;
+  status: RunStatus;
+  /** The job generation the run was started for. */
+  generation: number;
+  taskDefinitionArn?: string;
+  taskArn?: string;
+  /** When RunTask created the task; timeouts count from here. */
+  startedAt?: number;
+  stoppedAt?: number;
+  exitCode?: number;
+  stoppedReason?: string;
+  durationSeconds?: number;
+  recordedAt: number;
+}
+
+/** Per-job bookkeeping of the dispatcher: the task definition registered for a generation. */
+export interface JobDispatchState {
+  taskDefinitionGeneration?: number;
+  taskDefinitionArn?: string;
+}
+
+export interface JobWriteOptions {
+  /** The generation the caller read (`If-Match`); absent means "whatever is current". */
+  ifMatch?: number;
+}
+
+/** Unconditional spec writes retry this often when a concurrent writer got in first. */
+const maxWriteAttempts = 8;
+
+const keys = {
+  partition: (name: string) => `job#${name}`,
+  spec: 'spec',
+  dispatch: 'dispatch',
+  /** ISO-8601 sorts like the time it names (years 0000–9999), so runs come back in tick order. */
+  run: (tick: number) => `run#${new Date(tick).toISOString()}`,
+  runPrefix: 'run#',
+};
+
+/**
+ * DynamoDB adapter for jobs: the spec (`job#<name>` / `spec`, written by the API with an
+ * optimistic generation check), the dispatcher's bookkeeping (`dispatch`) and one item per
+ * run (`run#<tick ISO>`).
+ *
+ * Everything the dispatcher writes is fenced by its lease token (lease-fence.ts). A run is
+ * recorded with a put conditional on the item not existing, so whichever dispatcher records a
+ * tick first owns it: a retried or concurrent one finds it there and starts nothing.
+ */
+export class JobStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async getJob(name: string): Promise<JobRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(name, keys.spec), ConsistentRead: true }),
+    );
+    return out.Item ? toJobRecord(out.Item) : undefined;
+  }
+
+  async listJobs(): Promise<JobRecord[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: tableSchema.kindIndex.name,
+      KeyConditionExpression: '#kind = :kind',
+      ExpressionAttributeNames: { '#kind': tableSchema.kindIndex.partitionKey },
+      ExpressionAttributeValues: { ':kind': 'job' },
+    });
+    return items.map(toJobRecord);
+  }
+
+  /** Creates or replaces a job spec; a changed schedule re-anchors it at the time of the change. */
+  async putJob(name: string, spec: JobSpec, options: JobWriteOptions = {}): Promise<{ record: JobRecord; created: boolean }> {
+    return this.withRetry(options, async () => {
+      const current = await this.getJob(name);
+      checkIfMatch(options, current);
+      if (current?.deleting) throw new ConflictError(`job ${name} is being deleted`);
+      const nowMs = this.clock.now();
+      const now = new Date(nowMs).toISOString();
+      const record: JobRecord = current
+        ? {
+            ...current, spec, generation: current.generation + 1, updatedAt: now,
+            scheduleAnchor: current.spec.schedule === spec.schedule ? current.scheduleAnchor : nowMs,
+          }
+        : { name, generation: 1, spec, scheduleAnchor: nowMs, deleting: false, createdAt: now, updatedAt: now };
+      await this.commitJob(record, current?.generation);
+      return { record, created: current === undefined };
+    });
+  }
+
+  /** Marks the job for deletion as a new generation; the dispatcher finishes it (removeJob). */
+  async markDeleting(name: string, options: JobWriteOptions = {}): Promise<JobRecord> {
+    return this.withRetry(options, async () => {
+      const current = await this.getJob(name);
+      if (!current) {
+        if (options.ifMatch !== undefined) throw new GenerationMismatchError(options.ifMatch, undefined);
+        throw new NotFoundError('job', name);
+      }
+      checkIfMatch(options, current);
+      if (current.deleting) return current;
+      const record: JobRecord = {
+        ...current, deleting: true, generation: current.generation + 1, updatedAt: new Date(this.clock.now()).toISOString(),
+      };
+      await this.commitJob(record, current.generation);
+      return record;
+    });
+  }
+
+  /**
+   * Removes every item of a job being deleted, under the dispatcher's lease: the runs and the
+   * bookkeeping (fenced), then the spec, only while it is still marked deleting.
+   */
+  async removeJob(lease: Pick<Lease, 'token'>, name: string): Promise<void> {
+    for (const run of await this.listRuns(name)) await this.deleteRun(lease, name, run.tick);
+    await this.fencedDelete(lease, this.key(name, keys.dispatch));
+    try {
+      await this.db.send(new DeleteCommand({
+        TableName: this.tableName,
+        Key: this.key(name, keys.spec),
+        ConditionExpression: 'deleting = :true',
+        ExpressionAttributeValues: { ':true': true },
+      }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** The job's runs, newest tick first. */
+  async listRuns(name: string): Promise<JobRun[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.partition(name), ':prefix': keys.runPrefix },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+    });
+    return items.map(toJobRun);
+  }
+
+  /**
+   * Records a run for its tick unless one is already recorded: 'recorded' when this call wrote
+   * it, 'exists' when the tick was taken (by a retry of ours or another dispatcher). Throws
+   * FencedWriteRejectedError when a newer lease has written that run.
+   */
+  async recordRun(lease: Pick<Lease, 'token'>, name: string, run: JobRun): Promise<'recorded' | 'exists'> {
+    const fence = fencedCondition(lease);
+    const key = this.key(name, keys.run(run.tick));
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.tableName,
+        Item: { ...key, ...withoutUndefined(run), ...fence.attributes },
+        ConditionExpression: `attribute_not_exists(#pk) AND ${fence.condition}`,
+        ExpressionAttributeNames: { '#pk': tableSchema.partitionKey, ...fence.names },
+        ExpressionAttributeValues: { ...fence.values },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+      return 'recorded';
+    } catch (error) {
+      const rejection = await fencedWriteRejection(error, lease, this.target(key));
+      if (rejection) throw rejection;
+      if (isConditionalCheckFailure(error)) return 'exists';
+      throw error;
+    }
+  }
+
+  /**
+   * Applies `changes` to a recorded run under the lease. With `onlyIf`, the change lands only
+   * while the run's status is one of those (false otherwise), so an outcome the dispatcher
+   * already recorded is never overwritten by a late one.
+   */
+  async updateRun(
+    lease: Pick<Lease, 'token'>,
+    name: string,
+    tick: number,
+    changes: Partial<Omit<JobRun, 'tick'>>,
+    onlyIf?: readonly RunStatus[],
+  ): Promise<boolean> {
+    const fence = fencedCondition(lease);
+    const key = this.key(name, keys.run(tick));
+    const entries = Object.entries(withoutUndefined(changes));
+    const names: Record<string, string> = { '#pk': tableSchema.partitionKey, ...fence.names };
+    const values: Record<string, unknown> = { ...fence.values };
+    const sets = [fence.set];
+    entries.forEach(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:v${i}`] = value;
+      sets.push(`#f${i} = :v${i}`);
+    });
+    let condition = `attribute_exists(#pk) AND ${fence.condition}`;
+    if (onlyIf !== undefined) {
+      names['#status'] = 'status';
+      onlyIf.forEach((status, i) => (values[`:s${i}`] = status));
+      condition += ` AND #status IN (${onlyIf.map((_, i) => `:s${i}`).join(', ')})`;
+    }
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+      return true;
+    } catch (error) {
+      const rejection = await fencedWriteRejection(error, lease, this.target(key));
+      if (rejection) throw rejection;
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Deletes a run record under the lease (history pruning). */
+  async deleteRun(lease: Pick<Lease, 'token'>, name: string, tick: number): Promise<void> {
+    await this.fencedDelete(lease, this.key(name, keys.run(tick)));
+  }
+
+  /**
+   * Stamps the job's bookkeeping item with the lease token before the dispatcher acts on the
+   * job, so a dispatcher holding an older token is refused there from now on (see
+   * lease-fence.ts: a new holder writes first). Answers the bookkeeping as stored.
+   */
+  async claimDispatch(lease: Pick<Lease, 'token'>, name: string): Promise<JobDispatchState> {
+    const fence = fencedCondition(lease);
+    const key = this.key(name, keys.dispatch);
+    try {
+      const out = await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: `SET ${fence.set}, claimedAt = :now`,
+        ConditionExpression: fence.condition,
+        ExpressionAttributeNames: { ...fence.names },
+        ExpressionAttributeValues: { ...fence.values, ':now': this.clock.now() },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+      const item = out.Attributes ?? {};
+      return {
+        ...(item.taskDefinitionGeneration === undefined ? {} : { taskDefinitionGeneration: Number(item.taskDefinitionGeneration) }),
+        ...(item.taskDefinitionArn === undefined ? {} : { taskDefinitionArn: String(item.taskDefinitionArn) }),
+      };
+    } catch (error) {
+      throw (await fencedWriteRejection(error, lease, this.target(key))) ?? error;
+    }
+  }
+
+  /** Remembers the task definition registered for a job generation. */
+  async rememberTaskDefinition(lease: Pick<Lease, 'token'>, name: string, generation: number, taskDefinitionArn: string): Promise<void> {
+    const fence = fencedCondition(lease);
+    const key = this.key(name, keys.dispatch);
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: `SET ${fence.set}, taskDefinitionGeneration = :generation, taskDefinitionArn = :arn`,
+        ConditionExpression: fence.condition,
+        ExpressionAttributeNames: { ...fence.names },
+        ExpressionAttributeValues: { ...fence.values, ':generation': generation, ':arn': taskDefinitionArn },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+    } catch (error) {
+      throw (await fencedWriteRejection(error, lease, this.target(key))) ?? error;
+    }
+  }
+
+  private async fencedDelete(lease: Pick<Lease, 'token'>, key: Record<string, string>): Promise<void> {
+    const fence = fencedCondition(lease);
+    try {
+      await this.db.send(new DeleteCommand({
+        TableName: this.tableName,
+        Key: key,
+        ConditionExpression: fence.condition,
+        ExpressionAttributeNames: { ...fence.names },
+        ExpressionAttributeValues: { ...fence.values },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+    } catch (error) {
+      throw (await fencedWriteRejection(error, lease, this.target(key))) ?? error;
+    }
+  }
+
+  private async commitJob(record: JobRecord, expectedGeneration: number | undefined): Promise<void> {
+    const condition = expectedGeneration === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : { ConditionExpression: 'generation = :expected', ExpressionAttributeValues: { ':expected': expectedGeneration } };
+    await this.db.send(new PutCommand({
+      TableName: this.tableName,
+      Item: { ...this.key(record.name, keys.spec), kind: 'job', ...withoutUndefined(record) },
+      ...condition,
+    }));
+  }
+
+  /** A lost race with `If-Match` is the caller's 412; without it, the change is re-applied. */
+  private async withRetry<T>(options: JobWriteOptions, attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (options.ifMatch !== undefined) throw new GenerationMismatchError(options.ifMatch, undefined, { cause: error });
+        if (tries >= maxWriteAttempts) throw new ConflictError('too many concurrent changes; try again', { cause: error });
+      }
+    }
+  }
+
+  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  private key(name: string, sortKey: string): Record<string, string> {
+    return { [tableSchema.partitionKey]: keys.partition(name), [tableSchema.sortKey]: sortKey };
+  }
+
+  private target(key: Record<string, string>): FencedTarget {
+    return { documents: this.db, tableName: this.tableName, key };
+  }
+}
+
+function checkIfMatch(options: JobWriteOptions, current: JobRecord | undefined): void {
+  if (options.ifMatch === undefined) return;
+  if (current?.generation !== options.ifMatch) throw new GenerationMismatchError(options.ifMatch, current?.generation);
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function toJobRecord(item: Record<string, unknown>): JobRecord {
+  return {
+    name: String(item.name),
+    generation: Number(item.generation),
+    spec: item.spec as JobSpec,
+    scheduleAnchor: Number(item.scheduleAnchor),
+    deleting: item.deleting === true,
+    createdAt: String(item.createdAt),
+    updatedAt: String(item.updatedAt),
+  };
+}
+
+function toJobRun(item: Record<string, unknown>): JobRun {
+  const optionalNumber = (field: string) => (item[field] === undefined ? {} : { [field]: Number(item[field]) });
+  const optionalString = (field: string) => (item[field] === undefined ? {} : { [field]: String(item[field]) });
+  return {
+    tick: Number(item.tick),
+    status: item.status as RunStatus,
+    generation: Number(item.generation),
+    recordedAt: Number(item.recordedAt),
+    ...optionalString('taskDefinitionArn'),
+    ...optionalString('taskArn'),
+    ...optionalNumber('startedAt'),
+    ...optionalNumber('stoppedAt'),
+    ...optionalNumber('exitCode'),
+    ...optionalString('stoppedReason'),
+    ...optionalNumber('durationSeconds'),
+  };
+}
