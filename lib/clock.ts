@@ -15,18 +15,29 @@ export interface ClockTimer {
   readonly id: number;
 }
 
+/** Node fires any timer longer than 2^31 - 1 ms (about 24.8 days) at once; longer waits re-arm. */
+const maxNodeTimerMs = 2 ** 31 - 1;
+
+interface SystemTimer extends ClockTimer {
+  handle: NodeJS.Timeout;
+}
+
+let nextTimerId = 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
-    const handle = setTimeout(fn, Math.max(0, ms));
-    handle.unref?.();
-    return { id: Number(handle[Symbol.toPrimitive]()), handle } as ClockTimer;
+    const due = Date.now() + Math.max(0, ms);
+    const timer = { id: nextTimerId++ } as SystemTimer;
+    const arm = () => {
+      const remaining = due - Date.now();
+      timer.handle = setTimeout(remaining > maxNodeTimerMs ? arm : fn, Math.min(Math.max(0, remaining), maxNodeTimerMs));
+      timer.handle.unref?.();
+    };
+    arm();
+    return timer;
   },
   clearTimeout(timer) {
-    clearTimeout((timer as ClockTimer & { handle: NodeJS.Timeout }).handle);
+    clearTimeout((timer as SystemTimer).handle);
   },
 };
-
-export function sleep(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimeout(resolve, ms));
-}

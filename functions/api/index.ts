@@ -3,13 +3,27 @@ import { createApiHandler } from '../../lib/api/app.js';
 import { createAwsClients } from '../../lib/aws/clients.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
 import { StateStore } from '../../lib/aws/state-store.js';
+import { JobStore } from '../../lib/aws/job-store.js';
+import { createSecretStore } from '../../lib/aws/secret-store.js';
+import { jobRoutes } from '../../lib/api/job-routes.js';
+import { secretRoutes } from '../../lib/api/secret-routes.js';
 import { systemClock } from '../../lib/clock.js';
 
 const environment = readEnvironment();
 const clients = createAwsClients();
 
 /** The API Lambda behind API Gateway (IAM auth): the same handler local mode serves. */
+const store = new StateStore(clients.documents, environment.tableName, systemClock);
+
 export const handler = createApiHandler({
-  store: new StateStore(clients.documents, environment.tableName, systemClock),
+  store,
   logger: new Logger({ serviceName: 'corral-api' }),
+  extraRoutes: [
+    ...secretRoutes({
+      secrets: createSecretStore(clients.secrets),
+      store,
+      ...(environment.rotationFunctionArn ? { rotationFunctionArn: environment.rotationFunctionArn } : {}),
+    }),
+    ...jobRoutes({ jobs: new JobStore(clients.documents, environment.tableName, systemClock), clock: systemClock }),
+  ],
 });

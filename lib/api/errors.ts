@@ -22,7 +22,7 @@ export class ApiError extends Error {
 
 export class ValidationError extends ApiError {
   constructor(details: ErrorDetail[], message = 'the request is invalid') {
-    super(400, 'ValidationError', `${message}: ${details.map((d) => `${d.field || '(body)'}: ${d.message}`).join('; ')}`, details);
+    super(400, 'ValidationError', `${message}: ${details.length === 1 ? `${details[0].field || '(body)'} ${details[0].message}` : `${details.length} problems`}`, details);
     this.name = 'ValidationError';
   }
 }

@@ -10,7 +10,7 @@ export interface PublicStatus {
   stableRevision?: number;
   counts: ServiceStatus['counts'];
   message: string;
-  conditions: ServiceStatus['conditions'];
+  conditions: (Omit<ServiceStatus['conditions'][number], 'lastTransitionTime'> & { lastTransitionTime: string })[];
   paused: boolean;
 }
 
@@ -35,7 +35,7 @@ export function publicStatus(record: ServiceRecord, status: ServiceStatus | unde
     ...(status.stableRevision !== undefined ? { stableRevision: status.stableRevision } : {}),
     counts: status.counts,
     message: status.message,
-    conditions: status.conditions,
+    conditions: status.conditions.map((c) => ({ ...c, lastTransitionTime: new Date(c.lastTransitionTime).toISOString() })),
     paused: record.paused,
   };
 }

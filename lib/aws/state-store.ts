@@ -15,12 +15,9 @@ import type { Clock } from '../clock.js';
 import { templateHash, templateOf, type ServiceSpec, type TaskTemplate } from '../core/spec/index.js';
 import type { ServiceStatus } from '../core/planner/index.js';
 import { tableSchema } from './table-schema.js';
-import {
-  ConflictError,
-  GenerationMismatchError,
-  NotFoundError,
-  StaleFenceError,
-} from './store-errors.js';
+import type { Lease } from '../core/lease/index.js';
+import { fencedCondition, fencedWriteRejection } from './lease-fence.js';
+import { ConflictError, GenerationMismatchError, NotFoundError } from './store-errors.js';
 
 /** The desired state of one service, as the API wrote it. */
 export interface ServiceRecord {
@@ -260,19 +257,22 @@ export class StateStore {
 
   /**
    * Writes status under a lease's fencing token: accepted only while no newer token has
-   * written it, so a reconciler whose lease was taken over cannot overwrite its successor.
+   * written it, so a reconciler whose lease was taken over cannot overwrite its successor
+   * (FencedWriteRejectedError).
    */
-  async putStatus(name: string, status: ServiceStatus, fence: number): Promise<void> {
+  async putStatus(name: string, status: ServiceStatus, lease: Pick<Lease, 'token'>): Promise<void> {
+    const fence = fencedCondition(lease);
+    const key = { pk: keys.service(name), sk: 'status' };
     try {
       await this.db.send(new PutCommand({
         TableName: this.tableName,
-        Item: { pk: keys.service(name), sk: 'status', status, fence, updatedAt: this.timestamp() },
-        ConditionExpression: 'attribute_not_exists(fence) OR fence <= :fence',
-        ExpressionAttributeValues: { ':fence': fence },
+        Item: { ...key, status, updatedAt: this.timestamp(), ...fence.attributes },
+        ConditionExpression: fence.condition,
+        ExpressionAttributeNames: { ...fence.names },
+        ExpressionAttributeValues: { ...fence.values },
       }));
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new StaleFenceError(fence, { cause: error });
-      throw error;
+      throw (await fencedWriteRejection(error, lease, { documents: this.db, tableName: this.tableName, key })) ?? error;
     }
   }
 

@@ -33,11 +33,3 @@ export class ConflictError extends StoreError {
     this.name = 'ConflictError';
   }
 }
-
-/** A fenced write from a holder whose lease token has been superseded. */
-export class StaleFenceError extends StoreError {
-  constructor(readonly token: number, options?: { cause?: unknown }) {
-    super(`write rejected: fencing token ${token} has been superseded`, options);
-    this.name = 'StaleFenceError';
-  }
-}

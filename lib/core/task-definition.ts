@@ -118,6 +118,9 @@ export function taskDefinitionFor(params: TaskDefinitionParams): TaskDefinitionI
       logDriver: 'awslogs',
       options: {
         'awslogs-group': params.logGroup,
+        // Services come and go with the API, so their log groups cannot be stack resources: the
+        // awslogs driver creates each on first use (the execution role may, for this prefix).
+        'awslogs-create-group': 'true',
         'awslogs-region': params.region,
         // Streams are named <prefix>/<container>/<task id>: a per-revision prefix lets one
         // find the logs of a bad rollout without knowing its task ids.

@@ -19,7 +19,7 @@ export function singletonTasks(deps: {
       run: async (lease) => {
         const result = await sweep({ ...deps.reconciler, holder: `${deps.holder}/${lease.token}` });
         for (const failure of result.failed) {
-          deps.reconciler.logger.warn('sweep could not reconcile a service', { service: failure.service, errorName: failure.error.name, errorMessage: failure.error.message });
+          deps.reconciler.logger.warn('sweep could not reconcile a service', { corralService: failure.service, errorName: failure.error.name, errorMessage: failure.error.message });
         }
         return result;
       },

@@ -104,6 +104,8 @@ export class LocalBus {
   private readonly queues = new Map<string, QueueState>();
   private messageSequence = 0;
   private activity = 0;
+  /** After `close`, nothing is delivered any more: pending timers fire into nothing. */
+  private closed = false;
   private readonly stallMs: number;
 
   constructor(options: LocalBusOptions) {
@@ -185,7 +187,7 @@ export class LocalBus {
   }
 
   private async deliverStreamBatch(tableName: string, consumer: StreamConsumer): Promise<void> {
-    if (consumer.removed || consumer.backlog.length === 0) {
+    if (this.closed || consumer.removed || consumer.backlog.length === 0) {
       consumer.busy = false;
       return;
     }
@@ -301,6 +303,7 @@ export class LocalBus {
    * retried after each of `asyncRetryDelaysMs` (twice by default), then dropped with a log line.
    */
   invokeAsync<E>(description: string, target: BusTarget<E>, event: E, attempt = 0): void {
+    if (this.closed) return;
     this.run(
       (async () => {
         // Start on a later microtask: an invocation never runs inside the caller's stack.
@@ -318,6 +321,16 @@ export class LocalBus {
         }
       })(),
     );
+  }
+
+  /**
+   * Stops all deliveries: schedules end and pending messages, retries and events are dropped,
+   * as when local mode shuts down. Work already running is left to finish (see `idle`).
+   */
+  close(): void {
+    this.closed = true;
+    for (const name of [...this.schedules.keys()]) this.unschedule(name);
+    this.subscriptions.clear();
   }
 
   /** Reports a failure of work the bus hosts (rotation steps, emulator faults) the same way as its own. */

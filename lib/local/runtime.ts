@@ -83,7 +83,7 @@ const localFunctions = {
   rotation: 'corral-rotation',
 } as const;
 
-export const zeroDelays: Partial<TaskDelays> = { provisioningMs: 0, pendingMs: 0, stoppingMs: 0 };
+export const zeroDelays: Partial<TaskDelays> = { provisioningMs: 0, pendingMs: 0, stoppingMs: 0, deprovisioningMs: 0 };
 
 /**
  * Corral's local mode in one process: the AWS-compatible endpoint (dynalite, ECS, Secrets
@@ -168,6 +168,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     reconcilerDeps, createDispatcher,
     async close() {
       await api.close();
+      bus.close();
       await bus.idle();
       await aws.close();
       for (const client of Object.values(clients)) client.destroy();

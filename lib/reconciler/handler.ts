@@ -20,7 +20,7 @@ export function createReconcilerHandler(deps: Omit<ReconcilerDependencies, 'hold
     const results = await Promise.allSettled(names.map((name) => reconcileService({ ...deps, holder: `${holder}/${name}` }, name)));
     const failed = results.flatMap((result, index) => (result.status === 'rejected' ? [{ name: names[index], error: result.reason as Error }] : []));
     for (const { name, error } of failed) {
-      deps.logger.error('reconcile failed', { service: name, errorName: error?.name, errorMessage: error?.message });
+      deps.logger.error('reconcile failed', { corralService: name, errorName: error?.name, errorMessage: error?.message });
     }
     if (failed.length > 0) throw new AggregateError(failed.map((f) => f.error), `reconcile failed for ${failed.map((f) => f.name).join(', ')}`);
   };

@@ -4,11 +4,10 @@ import { plan, recordLaunchFailure, type Plan, type PlanEvent, type ServiceStatu
 import type { Lease } from '../core/lease/index.js';
 import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
 import { ThrottledError } from '../aws/ecs-errors.js';
-import { LeaseHeldError } from '../aws/lease-errors.js';
+import { FencedWriteRejectedError, LeaseHeldError } from '../aws/lease-errors.js';
 import type { LeaseStore } from '../aws/lease-store.js';
 import type { Requeue } from '../aws/requeue.js';
 import type { ServiceEvent, StateStore } from '../aws/state-store.js';
-import { StaleFenceError } from '../aws/store-errors.js';
 import { serviceStartedBy } from '../core/task-definition.js';
 import { desiredOf, observedTasksOf } from './planner-input.js';
 import { launchPlannedTasks, type LaunchOutcome } from './launch.js';
@@ -66,9 +65,9 @@ export async function reconcileService(
   try {
     return await reconcileUnderLease(deps, name, lease, preObserved);
   } catch (error) {
-    if (error instanceof StaleFenceError) return { outcome: 'superseded' };
+    if (error instanceof FencedWriteRejectedError) return { outcome: 'superseded' };
     if (error instanceof ThrottledError) {
-      deps.logger.warn('throttled by ECS; reconciling again later', { service: name });
+      deps.logger.warn('throttled by ECS; reconciling again later', { corralService: name });
       await deps.requeue.after(name, reconcilerDefaults.throttledRetryMs);
       return { outcome: 'busy' };
     }
@@ -100,7 +99,7 @@ async function reconcileUnderLease(
   );
 
   const acts = decided.start.length > 0 || decided.stop.length > 0 || decided.removeService === true;
-  if (acts || decided.status !== previous) await deps.store.putStatus(name, decided.status, lease.token);
+  if (acts || decided.status !== previous) await deps.store.putStatus(name, decided.status, lease);
   const events: Omit<ServiceEvent, 'time'>[] = decided.events.map((event) => toServiceEvent(event, decided.status));
 
   for (const stop of decided.stop) {
@@ -115,7 +114,7 @@ async function reconcileUnderLease(
     events.push(...outcome.events);
     if (outcome.failed) {
       status = recordLaunchFailure(status, deps.clock.now());
-      await deps.store.putStatus(name, { ...status, message: launchFailureMessage(outcome) }, lease.token);
+      await deps.store.putStatus(name, { ...status, message: launchFailureMessage(outcome) }, lease);
       const backoffEndsIn = (status.backoff?.until ?? now) - deps.clock.now();
       requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, Math.max(backoffEndsIn, 1_000));
     }

@@ -1,6 +1,5 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent, EventBridgeEvent, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { describe, expect, test } from 'vitest';
-import { sleep } from '../../lib/clock.js';
 import { LocalBus } from '../../lib/local/bus.js';
 import { VirtualClock } from '../../lib/local/virtual-clock.js';
 
@@ -183,7 +182,7 @@ describe('LocalBus settling', () => {
     const start = clock.now();
     let finishedAt: number | undefined;
     bus.subscribe({ source: ['sleepy'] }, async () => {
-      await sleep(clock, 5_000);
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, 5_000));
       finishedAt = clock.now() - start;
     });
     bus.putEvents([{ source: 'sleepy', 'detail-type': 'x', detail: {} }]);

@@ -1,4 +1,4 @@
-import type { Client } from '@smithy/smithy-client';
+import type { InitializeHandler, InitializeHandlerArguments, MetadataBearer } from '@smithy/types';
 import { createAwsClients, localClientOptions } from '../../lib/aws/clients.js';
 import { EcsContainerRuntime } from '../../lib/aws/ecs-runtime.js';
 import { DynamoLeaseStore } from '../../lib/aws/lease-store.js';
@@ -32,9 +32,9 @@ export function killableReconciler(rt: TestRuntime, killAfter: number, holder: s
 } {
   const clients = createAwsClients(localClientOptions(rt.awsUrl));
   let calls = 0;
-  for (const client of [clients.dynamo, clients.ecs] as Client<any, any, any, any>[]) {
-    client.middlewareStack.add(
-      (next) => async (args) => {
+  for (const client of [clients.dynamo, clients.ecs]) {
+    (client.middlewareStack as { add(m: unknown, o: unknown): void }).add(
+      (next: InitializeHandler<object, MetadataBearer>) => async (args: InitializeHandlerArguments<object>) => {
         if (calls >= killAfter) throw new ReconcilerKilled(killAfter);
         const result = await next(args);
         calls++;

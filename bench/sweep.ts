@@ -1,0 +1,49 @@
+import { countEcsCalls, EcsContainerRuntime } from '../lib/aws/ecs-runtime.js';
+import { createAwsClients, localClientOptions } from '../lib/aws/clients.js';
+import { sweep } from '../lib/reconciler/sweep.js';
+import { startLocalRuntime, zeroDelays } from '../lib/local/runtime.js';
+import type { VirtualClock } from '../lib/local/virtual-clock.js';
+
+export interface SweepFigures {
+  services: number;
+  tasks: number;
+  ecsCalls: number;
+  minimumCalls: number;
+  byOperation: Record<string, number>;
+  wallMs: number;
+}
+
+/**
+ * ECS calls of one steady-state sweep of `services` services with `replicas` tasks each, in
+ * local mode (zero delays, virtual time), against the minimum: ceil(tasks/100) ListTasks plus
+ * ceil(tasks/100) DescribeTasks.
+ */
+export async function benchSweep(services: number, replicas: number): Promise<SweepFigures> {
+  const rt = await startLocalRuntime({ apiPort: 0, awsPort: 0, virtualTime: true, delays: zeroDelays });
+  const clock = rt.clock as VirtualClock;
+  try {
+    for (let i = 0; i < services; i++) {
+      await fetch(`${rt.apiUrl}/services/svc-${i}`, {
+        method: 'PUT', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ image: 'bench:1', replicas, rollout: { minHealthySeconds: 0 } }),
+      });
+    }
+    await rt.bus.runFor(clock, 30_000);
+    const clients = createAwsClients(localClientOptions(rt.awsUrl));
+    const counter = countEcsCalls(clients.ecs);
+    const deps = { ...rt.reconcilerDeps, holder: 'bench', runtime: new EcsContainerRuntime(clients.ecs, { cluster: rt.clusterName, subnets: [], securityGroups: [] }) };
+    await sweep(deps);
+    counter.reset();
+    const start = performance.now();
+    const result = await sweep(deps);
+    const wallMs = performance.now() - start;
+    clients.ecs.destroy();
+    return {
+      services, tasks: result.tasks, ecsCalls: counter.total(),
+      minimumCalls: 2 * Math.ceil(result.tasks / 100),
+      byOperation: Object.fromEntries(counter.byOperation), wallMs,
+    };
+  } finally {
+    await rt.close();
+  }
+}
