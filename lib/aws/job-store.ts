@@ -3,7 +3,6 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +13,7 @@ import { fencedCondition, fencedWriteRejection, type FencedTarget } from './leas
 import { isConditionalCheckFailure } from './lease-items.js';
 import { ConflictError, GenerationMismatchError, NotFoundError } from './store-errors.js';
 import { tableSchema } from './table-schema.js';
+import { checkIfMatch, queryAll, withGenerationRetry, type WriteOptions } from './generation-writes.js';
 
 /** A job's desired state, as the API wrote it. */
 export interface JobRecord {
@@ -67,13 +67,8 @@ export interface JobDispatchState {
   taskDefinitionArn?: string;
 }
 
-export interface JobWriteOptions {
-  /** The generation the caller read (`If-Match`); absent means "whatever is current". */
-  ifMatch?: number;
-}
+export type JobWriteOptions = WriteOptions;
 
-/** Unconditional spec writes retry this often when a concurrent writer got in first. */
-const maxWriteAttempts = 8;
 
 const keys = {
   partition: (name: string) => `job#${name}`,
@@ -108,7 +103,7 @@ export class JobStore {
   }
 
   async listJobs(): Promise<JobRecord[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.tableName,
       IndexName: tableSchema.kindIndex.name,
       KeyConditionExpression: '#kind = :kind',
@@ -120,7 +115,7 @@ export class JobStore {
 
   /** Creates or replaces a job spec; a changed schedule re-anchors it at the time of the change. */
   async putJob(name: string, spec: JobSpec, options: JobWriteOptions = {}): Promise<{ record: JobRecord; created: boolean }> {
-    return this.withRetry(options, async () => {
+    return withGenerationRetry(options, async () => {
       const current = await this.getJob(name);
       checkIfMatch(options, current);
       if (current?.deleting) throw new ConflictError(`job ${name} is being deleted`);
@@ -139,7 +134,7 @@ export class JobStore {
 
   /** Marks the job for deletion as a new generation; the dispatcher finishes it (removeJob). */
   async markDeleting(name: string, options: JobWriteOptions = {}): Promise<JobRecord> {
-    return this.withRetry(options, async () => {
+    return withGenerationRetry(options, async () => {
       const current = await this.getJob(name);
       if (!current) {
         if (options.ifMatch !== undefined) throw new GenerationMismatchError(options.ifMatch, undefined);
@@ -176,7 +171,7 @@ export class JobStore {
 
   /** The job's runs, newest tick first. */
   async listRuns(name: string): Promise<JobRun[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.partition(name), ':prefix': keys.runPrefix },
@@ -340,29 +335,7 @@ export class JobStore {
     }));
   }
 
-  /** A lost race with `If-Match` is the caller's 412; without it, the change is re-applied. */
-  private async withRetry<T>(options: JobWriteOptions, attempt: () => Promise<T>): Promise<T> {
-    for (let tries = 1; ; tries++) {
-      try {
-        return await attempt();
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        if (options.ifMatch !== undefined) throw new GenerationMismatchError(options.ifMatch, undefined, { cause: error });
-        if (tries >= maxWriteAttempts) throw new ConflictError('too many concurrent changes; try again', { cause: error });
-      }
-    }
-  }
 
-  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
 
   private key(name: string, sortKey: string): Record<string, string> {
     return { [tableSchema.partitionKey]: keys.partition(name), [tableSchema.sortKey]: sortKey };
@@ -371,11 +344,6 @@ export class JobStore {
   private target(key: Record<string, string>): FencedTarget {
     return { documents: this.db, tableName: this.tableName, key };
   }
-}
-
-function checkIfMatch(options: JobWriteOptions, current: JobRecord | undefined): void {
-  if (options.ifMatch === undefined) return;
-  if (current?.generation !== options.ifMatch) throw new GenerationMismatchError(options.ifMatch, current?.generation);
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

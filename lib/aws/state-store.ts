@@ -18,6 +18,9 @@ import { tableSchema } from './table-schema.js';
 import type { Lease } from '../core/lease/index.js';
 import { fencedCondition, fencedWriteRejection } from './lease-fence.js';
 import { ConflictError, GenerationMismatchError, NotFoundError } from './store-errors.js';
+import { checkIfMatch, queryAll, withGenerationRetry, type WriteOptions } from './generation-writes.js';
+
+export type { WriteOptions };
 
 /** The desired state of one service, as the API wrote it. */
 export interface ServiceRecord {
@@ -62,15 +65,8 @@ export interface StatusRecord {
   updatedAt: string;
 }
 
-export interface WriteOptions {
-  /** The generation the caller read (`If-Match`); absent means "whatever is current". */
-  ifMatch?: number;
-}
-
 /** Events are kept for a week (DynamoDB TTL removes them; reads filter expired ones too). */
 const eventRetentionSeconds = 7 * 24 * 3600;
-/** Unconditional updates retry this often when a concurrent writer got in first. */
-const maxWriteAttempts = 8;
 
 const keys = {
   service: (name: string) => `service#${name}`,
@@ -101,7 +97,7 @@ export class StateStore {
   }
 
   async listServices(): Promise<ServiceRecord[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.tableName,
       IndexName: tableSchema.kindIndex.name,
       KeyConditionExpression: '#kind = :kind',
@@ -119,7 +115,7 @@ export class StateStore {
   ): Promise<{ record: ServiceRecord; created: boolean; newRevision: boolean }> {
     const template = templateOf(spec);
     const hash = templateHash(template);
-    return this.withRetry(options, async () => {
+    return withGenerationRetry(options, async () => {
       const current = await this.getService(name);
       checkIfMatch(options, current);
       if (current?.deleting) throw new ConflictError(`service ${name} is being deleted`);
@@ -155,7 +151,7 @@ export class StateStore {
     change: (current: ServiceRecord) => Promise<Partial<ServiceRecord>> | Partial<ServiceRecord>,
     options: WriteOptions & { allowWhileDeleting?: boolean } = {},
   ): Promise<ServiceRecord> {
-    return this.withRetry(options, async () => {
+    return withGenerationRetry(options, async () => {
       const current = await this.getService(name);
       if (!current) {
         if (options.ifMatch !== undefined) throw new GenerationMismatchError(options.ifMatch, undefined);
@@ -207,7 +203,7 @@ export class StateStore {
   }
 
   async listRevisions(name: string): Promise<RevisionRecord[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.service(name), ':prefix': 'revision#' },
@@ -314,7 +310,7 @@ export class StateStore {
 
   /** Removes every item of a deleted service; the spec item goes last, and only while deleting. */
   async removeService(name: string): Promise<void> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.service(name) },
@@ -349,30 +345,7 @@ export class StateStore {
    * Runs a read-modify-write. A lost race with `If-Match` is the caller's 412; without it, the
    * change is re-applied on the fresh state.
    */
-  private async withRetry<T>(options: WriteOptions, attempt: () => Promise<T>): Promise<T> {
-    for (let tries = 1; ; tries++) {
-      try {
-        return await attempt();
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        if (options.ifMatch !== undefined) {
-          throw new GenerationMismatchError(options.ifMatch, undefined, { cause: error });
-        }
-        if (tries >= maxWriteAttempts) throw new ConflictError('too many concurrent changes; try again', { cause: error });
-      }
-    }
-  }
 
-  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, any>[]> {
-    const items: Record<string, any>[] = [];
-    let startKey: Record<string, any> | undefined;
-    do {
-      const out = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
 
   private async deleteKeys(keyList: { pk: string; sk: string }[]): Promise<void> {
     await this.batchWrite(keyList.map((Key) => ({ DeleteRequest: { Key } })));
@@ -394,13 +367,6 @@ export class StateStore {
 
   private timestamp(): string {
     return new Date(this.clock.now()).toISOString();
-  }
-}
-
-function checkIfMatch(options: WriteOptions, current: ServiceRecord | undefined): void {
-  if (options.ifMatch === undefined) return;
-  if (current?.generation !== options.ifMatch) {
-    throw new GenerationMismatchError(options.ifMatch, current?.generation);
   }
 }
 

@@ -6,29 +6,10 @@
  * agree there), so `lib/core` needs no AWS SDK.
  */
 
-/** What a revision runs: the container part of a service spec, frozen at that revision. */
-export interface TaskTemplate {
-  image: string;
-  command?: string[];
-  environment: Record<string, string>;
-  /** Environment variable name → Secrets Manager secret ARN or secret name. */
-  secrets: Record<string, string>;
-  /** Fargate CPU units (256 = 0.25 vCPU). */
-  cpu: number;
-  /** MiB. */
-  memory: number;
-  port?: number;
-  healthCheck?: TemplateHealthCheck;
-}
+import type { HealthCheck } from './spec/service-spec.js';
+import type { TaskTemplate } from './spec/template.js';
 
-export interface TemplateHealthCheck {
-  /** Either ECS form (`["CMD", ...]`, `["CMD-SHELL", "..."]`) or a plain command. */
-  command: string[];
-  intervalSeconds: number;
-  timeoutSeconds: number;
-  retries: number;
-  startPeriodSeconds: number;
-}
+export type { TaskTemplate };
 
 export type CpuArchitecture = 'X86_64' | 'ARM64';
 
@@ -164,7 +145,7 @@ export function healthCheckCommand(command: readonly string[]): string[] {
   return ['CMD', ...command];
 }
 
-function ecsHealthCheck(check: TemplateHealthCheck): NonNullable<ContainerDefinitionInput['healthCheck']> {
+function ecsHealthCheck(check: HealthCheck): NonNullable<ContainerDefinitionInput['healthCheck']> {
   return {
     command: healthCheckCommand(check.command),
     interval: check.intervalSeconds,

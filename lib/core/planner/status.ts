@@ -73,7 +73,7 @@ function phaseOf(input: StatusInput, counts: ServiceCounts): ServicePhase {
 }
 
 function messageOf(phase: ServicePhase, input: StatusInput, counts: ServiceCounts): string {
-  const { desired, fleet, rollout, backoff, now } = input;
+  const { fleet, rollout, backoff, now } = input;
   const replicas = counts.desired;
   const target = rollout.target;
   const targetAvailable = fleet.byRevision.get(target)?.available ?? 0;
