@@ -8,21 +8,30 @@ import { benchRollout, benchWriteToRunTask } from './latency.js';
  * calls within 10% of the minimum; desired-state write to first RunTask p99 < 250 ms.
  */
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
+/** `npm run bench -- latency` runs one section; no argument runs them all. */
+const only = process.argv[2];
+const runs = (section: string) => only === undefined || only === section;
 
+if (runs('planner')) {
 console.log('Planner CPU per task (median)');
 for (const row of benchPlanner([10, 100, 1_000, 10_000])) {
   console.log(`  ${String(row.tasks).padStart(6)} tasks: steady ${fmt(row.steadyUsPerTask)} µs/task, rollout start ${fmt(row.rolloutUsPerTask)} µs/task`);
 }
+}
 
+if (runs('sweep')) {
 console.log('\nECS calls per steady-state sweep (10 tasks per service)');
 for (const services of [10, 100, 1_000]) {
   const s = await benchSweep(services, 10);
   const overhead = ((s.ecsCalls / s.minimumCalls - 1) * 100);
   console.log(`  ${String(services).padStart(5)} services, ${s.tasks} tasks: ${s.ecsCalls} calls (minimum ${s.minimumCalls}, ${overhead >= 0 ? '+' : ''}${fmt(overhead, 1)}%) ${JSON.stringify(s.byOperation)}; sweep wall ${fmt(s.wallMs, 0)} ms`);
 }
+}
 
+if (runs('latency')) {
 console.log('\nLocal mode, zero simulated delays');
 const latency = await benchWriteToRunTask(200);
 console.log(`  desired-state write → first RunTask over ${latency.samples} services: p50 ${fmt(latency.p50Ms, 1)} ms, p99 ${fmt(latency.p99Ms, 1)} ms`);
 const rollout = await benchRollout(10);
 console.log(`  10-replica rollout, control plane only: ${fmt(rollout.wallMs, 0)} ms from PUT to Available`);
+}

@@ -65,6 +65,7 @@ interface Subscription {
 /** One event source mapping on a table's stream: its own shard iterator over the records. */
 interface StreamConsumer {
   target: BusTarget<DynamoDBStreamEvent>;
+  filter: (record: DynamoDBRecord) => boolean;
   batchSize: number;
   backlog: DynamoDBRecord[];
   /** A batch is being delivered or waits for its retry; the next one waits behind it. */
@@ -155,11 +156,17 @@ export class LocalBus {
   /**
    * An event source mapping from a table's stream (starting at LATEST). Batches go out one at a
    * time in record order, as from a single shard; a failed batch is retried with backoff until it
-   * succeeds, and nothing behind it is delivered meanwhile. Returns a function that removes it.
+   * succeeds, and nothing behind it is delivered meanwhile. `filter` plays the mapping's filter
+   * criteria: records it rejects are dropped, never delivered. Returns a function that removes it.
    */
-  addStreamTarget(tableName: string, target: BusTarget<DynamoDBStreamEvent>, options: { batchSize?: number } = {}): () => void {
+  addStreamTarget(
+    tableName: string,
+    target: BusTarget<DynamoDBStreamEvent>,
+    options: { batchSize?: number; filter?: (record: DynamoDBRecord) => boolean } = {},
+  ): () => void {
     const consumer: StreamConsumer = {
       target,
+      filter: options.filter ?? (() => true),
       batchSize: options.batchSize ?? localBusDefaults.streamBatchSize,
       backlog: [],
       busy: false,
@@ -177,6 +184,7 @@ export class LocalBus {
 
   publishStreamRecord(tableName: string, record: DynamoDBRecord): void {
     for (const consumer of this.streams.get(tableName) ?? []) {
+      if (!consumer.filter(record)) continue;
       consumer.backlog.push(record);
       if (!consumer.busy) {
         consumer.busy = true;

@@ -11,6 +11,7 @@ import { localTableName } from '../aws/table-schema.js';
 import { startApiServer } from './api-server.js';
 import { EcsContainerRuntime } from '../aws/ecs-runtime.js';
 import { DynamoLeaseStore } from '../aws/lease-store.js';
+import { PendingPasses } from '../aws/pending-passes.js';
 import { createReconcilerHandler } from '../reconciler/handler.js';
 import type { ReconcilerDependencies } from '../reconciler/reconcile-service.js';
 import { secretRoutes } from '../api/secret-routes.js';
@@ -23,7 +24,7 @@ import { createDispatcherHandler } from '../dispatcher/handler.js';
 import { singletonTasks } from '../dispatcher/singleton-tasks.js';
 import { randomPasswordStrategy } from '../rotation/index.js';
 import { createRotationHandler } from '../rotation/index.js';
-import type { ReconcilerEvent } from '../reconciler/triggers.js';
+import { isServiceSpecRecord, type ReconcilerEvent } from '../reconciler/triggers.js';
 import { startLocalAws, type LocalAws, type TaskDelays } from './aws/index.js';
 import { LocalBus } from './bus.js';
 import { BusRequeue } from './bus-requeue.js';
@@ -110,6 +111,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const reconcilerDeps: Omit<ReconcilerDependencies, 'holder'> = {
     store,
     leases: new DynamoLeaseStore(clients.documents, tableName),
+    passes: new PendingPasses(clients.documents, tableName),
     runtime: new EcsContainerRuntime(clients.ecs, { cluster: clusterName, subnets: ['subnet-local'], securityGroups: ['sg-local'] }),
     requeue: new BusRequeue(bus, localQueues.requeue),
     clock,
@@ -139,7 +141,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   if (options.reconcile !== false) {
     const reconciler = createReconcilerHandler(reconcilerDeps);
     const invokeReconciler = (event: ReconcilerEvent) => reconciler(event, lambdaContext(localFunctions.reconciler));
-    bus.addStreamTarget(tableName, invokeReconciler);
+    bus.addStreamTarget(tableName, invokeReconciler, { filter: isServiceSpecRecord });
     bus.subscribe({ source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }, (event) => invokeReconciler(event as ReconcilerEvent));
     bus.addQueueTarget(localQueues.requeue, invokeReconciler);
 

@@ -3,6 +3,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { EcsContainerRuntime } from '../aws/ecs-runtime.js';
 import type { CorralEnvironment } from '../aws/environment.js';
 import { DynamoLeaseStore } from '../aws/lease-store.js';
+import { PendingPasses } from '../aws/pending-passes.js';
 import { SqsRequeue } from '../aws/requeue.js';
 import { StateStore } from '../aws/state-store.js';
 import { systemClock } from '../clock.js';
@@ -17,6 +18,7 @@ export function reconcilerDependencies(
   return {
     store: new StateStore(clients.documents, environment.tableName, systemClock),
     leases: new DynamoLeaseStore(clients.documents, environment.tableName),
+    passes: new PendingPasses(clients.documents, environment.tableName),
     runtime: new EcsContainerRuntime(clients.ecs, {
       cluster: environment.clusterArn,
       subnets: environment.subnetIds,

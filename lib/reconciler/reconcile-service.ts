@@ -6,6 +6,7 @@ import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container
 import { ThrottledError } from '../aws/ecs-errors.js';
 import { FencedWriteRejectedError, LeaseHeldError } from '../aws/lease-errors.js';
 import type { LeaseStore } from '../aws/lease-store.js';
+import type { PendingPasses } from '../aws/pending-passes.js';
 import type { Requeue } from '../aws/requeue.js';
 import type { ServiceEvent, StateStore } from '../aws/state-store.js';
 import { serviceStartedBy } from '../core/task-definition.js';
@@ -16,6 +17,7 @@ import { TaskDefinitions, type TaskDefinitionSettings } from './task-definitions
 export interface ReconcilerDependencies {
   store: StateStore;
   leases: LeaseStore;
+  passes: PendingPasses;
   runtime: ContainerRuntime;
   requeue: Requeue;
   clock: Clock;
@@ -28,8 +30,13 @@ export interface ReconcilerDependencies {
 export const reconcilerDefaults = {
   /** Long enough for one reconcile of a large service, short enough that a crash unblocks soon. */
   leaseDurationMs: 60_000,
-  /** When the service is being reconciled elsewhere, look again this much later. */
-  busyRetryMs: 2_000,
+  /**
+   * When the service is being reconciled elsewhere, the holder is asked for another pass; this
+   * requeue is only the fallback should the holder die first.
+   */
+  busyRetryMs: 15_000,
+  /** Passes one lease holds at most before leaving further changes to requeues. */
+  maxPasses: 5,
   /** After throttling, look again this much later. */
   throttledRetryMs: 5_000,
 } as const;
@@ -52,18 +59,36 @@ export async function reconcileService(
   name: string,
   preObserved?: EcsTask[],
 ): Promise<ReconcileResult> {
+  const leaseName = `reconcile/${name}`;
+  const acquire = () => deps.leases.acquire(leaseName, deps.holder, deps.clock.now(), { leaseDurationMs: reconcilerDefaults.leaseDurationMs });
   let lease: Lease;
   try {
-    lease = await deps.leases.acquire(`reconcile/${name}`, deps.holder, deps.clock.now(), { leaseDurationMs: reconcilerDefaults.leaseDurationMs });
+    lease = await acquire();
   } catch (error) {
     if (!(error instanceof LeaseHeldError)) throw error;
-    // Someone else is reconciling it; they may have read state before the change that brought
-    // us here, so look again shortly rather than drop the trigger.
-    await deps.requeue.after(name, reconcilerDefaults.busyRetryMs);
-    return { outcome: 'busy' };
+    // Someone else is reconciling it and may have read state before the change that brought us
+    // here: ask it for another pass. If it released meanwhile (and so may have missed the ask),
+    // the lease is free now and this invocation does the pass itself.
+    await deps.passes.request(leaseName);
+    try {
+      lease = await acquire();
+    } catch (retryError) {
+      if (!(retryError instanceof LeaseHeldError)) throw retryError;
+      await deps.requeue.after(name, reconcilerDefaults.busyRetryMs);
+      return { outcome: 'busy' };
+    }
   }
+  let released = false;
   try {
-    return await reconcileUnderLease(deps, name, lease, preObserved);
+    let result = await reconcileUnderLease(deps, name, lease, preObserved);
+    for (let pass = 1; pass < reconcilerDefaults.maxPasses; pass++) {
+      released = await deps.passes.releaseUnlessPending(lease);
+      // Not released: another trigger asked for a pass while this one held the lease (unless
+      // the lease was lost, which `take` tells).
+      if (released || !(await deps.passes.take(lease))) break;
+      result = await reconcileUnderLease(deps, name, lease, undefined);
+    }
+    return result;
   } catch (error) {
     if (error instanceof FencedWriteRejectedError) return { outcome: 'superseded' };
     if (error instanceof ThrottledError) {
@@ -73,7 +98,7 @@ export async function reconcileService(
     }
     throw error;
   } finally {
-    await deps.leases.release(lease).catch(() => undefined);
+    if (!released) await deps.leases.release(lease).catch(() => undefined);
   }
 }
 
@@ -125,7 +150,11 @@ async function reconcileUnderLease(
     await deps.store.removeService(name);
     return { outcome: 'reconciled', plan: decided };
   }
-  await deps.store.pruneRevisions(name, record.spec.revisionHistoryLimit, [record.revision, ...(status.stableRevision ? [status.stableRevision] : [])]);
+  if (revisions.length > record.spec.revisionHistoryLimit) {
+    // Keep what is still in use: the wanted and stable revisions and any revision still running.
+    const inUse = [record.revision, ...(status.stableRevision ? [status.stableRevision] : []), ...ecsTasks.flatMap((t) => (t.revision === undefined ? [] : [t.revision]))];
+    await deps.store.pruneRevisions(name, record.spec.revisionHistoryLimit, inUse);
+  }
   if (requeueAfterMs !== undefined && Number.isFinite(requeueAfterMs)) {
     await deps.requeue.after(name, requeueAfterMs);
   }

@@ -1,4 +1,4 @@
-import type { DynamoDBStreamEvent, EventBridgeEvent, ScheduledEvent, SQSEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent, EventBridgeEvent, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import type { RequeueMessage } from '../aws/requeue.js';
 
 /** The events the reconciler Lambda is subscribed to. */
@@ -16,6 +16,15 @@ export function serviceOfStartedBy(startedBy: string | undefined): string | unde
 }
 
 /**
+ * Whether a table stream record is a service's desired state: the only records that trigger the
+ * reconciler (the stack's event source mapping filters the same way; lib/infra).
+ */
+export function isServiceSpecRecord(record: DynamoDBRecord): boolean {
+  const pk = record.dynamodb?.Keys?.pk?.S;
+  return pk !== undefined && pk.startsWith('service#') && record.dynamodb?.Keys?.sk?.S === 'spec';
+}
+
+/**
  * The services an event names. Level-triggered: the event only says *which* service to look
  * at. Stream records count only for spec items, so the reconciler's own status and event
  * writes never trigger it again.
@@ -25,9 +34,7 @@ export function servicesNamedBy(event: ReconcilerEvent): string[] {
   if ('Records' in event) {
     for (const record of event.Records) {
       if ('dynamodb' in record) {
-        const pk = record.dynamodb?.Keys?.pk?.S;
-        const sk = record.dynamodb?.Keys?.sk?.S;
-        if (pk?.startsWith('service#') && sk === 'spec') names.add(pk.slice('service#'.length));
+        if (isServiceSpecRecord(record)) names.add(record.dynamodb!.Keys!.pk!.S!.slice('service#'.length));
       } else if ('body' in record) {
         const message = parseRequeueMessage(record.body);
         if (message) names.add(message.service);

@@ -2,6 +2,7 @@ import type { InitializeHandler, InitializeHandlerArguments, MetadataBearer } fr
 import { createAwsClients, localClientOptions } from '../../lib/aws/clients.js';
 import { EcsContainerRuntime } from '../../lib/aws/ecs-runtime.js';
 import { DynamoLeaseStore } from '../../lib/aws/lease-store.js';
+import { PendingPasses } from '../../lib/aws/pending-passes.js';
 import { StateStore } from '../../lib/aws/state-store.js';
 import type { ReconcilerDependencies } from '../../lib/reconciler/reconcile-service.js';
 import type { TestRuntime } from './local-mode.js';
@@ -50,6 +51,7 @@ export function killableReconciler(rt: TestRuntime, killAfter: number, holder: s
       holder,
       store: new StateStore(clients.documents, rt.tableName, rt.clock),
       leases: new DynamoLeaseStore(clients.documents, rt.tableName),
+      passes: new PendingPasses(clients.documents, rt.tableName),
       runtime: new EcsContainerRuntime(clients.ecs, { cluster: rt.clusterName, subnets: ['subnet-local'], securityGroups: ['sg-local'] }),
     },
     calls: () => calls,
