@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The JSON report lets .ci/run print a one-line summary CI can read.
+    reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
   },
 });

@@ -152,7 +152,8 @@ async function reconcileUnderLease(
   }
   if (revisions.length > record.spec.revisionHistoryLimit) {
     // Keep what is still in use: the wanted and stable revisions and any revision still running.
-    const inUse = [record.revision, ...(status.stableRevision ? [status.stableRevision] : []), ...ecsTasks.flatMap((t) => (t.revision === undefined ? [] : [t.revision]))];
+    const running = ecsTasks.filter((t) => t.lastStatus !== 'STOPPED' && t.revision !== undefined).map((t) => t.revision!);
+    const inUse = [record.revision, ...(status.stableRevision ? [status.stableRevision] : []), ...running];
     await deps.store.pruneRevisions(name, record.spec.revisionHistoryLimit, inUse);
   }
   if (requeueAfterMs !== undefined && Number.isFinite(requeueAfterMs)) {

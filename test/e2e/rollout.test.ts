@@ -123,4 +123,19 @@ describe('rolling updates in local mode', () => {
     expect(undo.status).toBe(200);
     expect(undo.body.spec.image).toBe('cart:3');
   });
+
+  it('keeps only revisionHistoryLimit revisions to roll back to', async () => {
+    rt = await startTestRuntime();
+    const spec = { image: 'app:1', replicas: 1, revisionHistoryLimit: 2, rollout: { minHealthySeconds: 0 } };
+    await deployed('app', spec);
+    for (const version of [2, 3, 4]) {
+      await call(rt.apiUrl, 'PUT', '/services/app', { ...spec, image: `app:${version}` });
+      expect(await rt.until(async () => (await getService(rt, 'app')).status.stableRevision === version, 5 * 60_000)).toBe(true);
+    }
+    const pruned = await call(rt.apiUrl, 'POST', '/services/app/rollback', { revision: 1 });
+    expect(pruned.status).toBe(400);
+    expect(pruned.body.error.details[0]).toMatchObject({ field: 'revision' });
+    expect(pruned.body.error.details[0].message).toContain('kept revisions: 3, 4');
+    expect((await call(rt.apiUrl, 'POST', '/services/app/rollback', { revision: 3 })).status).toBe(200);
+  });
 });
