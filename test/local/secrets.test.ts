@@ -124,6 +124,23 @@ describe('Secrets Manager through the SDK', () => {
     expect(steps[4].ClientRequestToken).not.toBe(token(20));
   });
 
+  test('RotateSecret stages the token as an empty AWSPENDING version before createSecret', async () => {
+    await h.secrets.send(new CreateSecretCommand({ Name: 'staged', SecretString: 'initial' }));
+    const seen: { stages?: string[]; read?: string }[] = [];
+    h.aws.setRotationHandler('staging-probe', async (event) => {
+      if (event.Step !== 'createSecret') return;
+      const described = await h.secrets.send(new DescribeSecretCommand({ SecretId: event.SecretId }));
+      const read = await h.secrets
+        .send(new GetSecretValueCommand({ SecretId: event.SecretId, VersionId: event.ClientRequestToken, VersionStage: 'AWSPENDING' }))
+        .then(() => 'value', (error: Error) => error.name);
+      seen.push({ stages: described.VersionIdsToStages?.[event.ClientRequestToken], read });
+      throw new Error('stop after createSecret');
+    });
+    await h.secrets.send(new RotateSecretCommand({ SecretId: 'staged', RotationLambdaARN: 'staging-probe', ClientRequestToken: token(30) }));
+    await h.bus.idle();
+    expect(seen).toEqual([{ stages: ['AWSPENDING'], read: 'ResourceNotFoundException' }]);
+  });
+
   test('a rotation that fails leaves AWSPENDING, and the next RotateSecret is refused until it completes', async () => {
     await h.secrets.send(new CreateSecretCommand({ Name: 'flaky', SecretString: 'initial' }));
     const steps: RotationEvent[] = [];

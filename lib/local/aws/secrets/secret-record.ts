@@ -63,6 +63,11 @@ export function attachStage(secret: SecretRecord, stage: string, target: SecretV
   pruneDeprecated(secret);
 }
 
+/** False for the empty version RotateSecret stages before the rotation function puts a value. */
+export function hasValue(version: SecretVersion): boolean {
+  return version.secretString !== undefined || version.secretBinary !== undefined;
+}
+
 export function detachStage(version: SecretVersion, stage: string): void {
   version.stages = version.stages.filter((s) => s !== stage);
 }

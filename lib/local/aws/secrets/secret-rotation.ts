@@ -5,7 +5,7 @@ import { AwsError } from '../errors.js';
 import type { RotationEvent, RotationHandler } from '../options.js';
 import type { KeyedTimers } from './keyed-timers.js';
 import { nextRotation, type RotationRules } from './rotation-rules.js';
-import { current, detachStage, pending, type SecretRecord, unfinishedRotation } from './secret-record.js';
+import { attachStage, current, detachStage, pending, type SecretRecord, type SecretVersion, unfinishedRotation } from './secret-record.js';
 
 const steps: RotationEvent['Step'][] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 
@@ -71,6 +71,13 @@ export class SecretRotation {
 
   /** Runs the four steps in order; a failing step leaves AWSPENDING in place, as the service does. */
   private async rotate(secret: SecretRecord, handler: RotationHandler, token: string): Promise<void> {
+    // As the service does: the new version exists, labelled AWSPENDING and without a value,
+    // before createSecret runs (which reads it as ResourceNotFound and puts the value).
+    if (!secret.versions.some((v) => v.id === token)) {
+      const staged: SecretVersion = { id: token, stages: [], createdAt: this.deps.clock.now() };
+      secret.versions.push(staged);
+      attachStage(secret, pending, staged);
+    }
     for (const step of steps) {
       try {
         await handler({ Step: step, SecretId: secret.arn, ClientRequestToken: token });

@@ -13,6 +13,7 @@ import {
   attachStage,
   current,
   detachStage,
+  hasValue,
   markedForDeletion,
   type SecretRecord,
   type SecretVersion,
@@ -173,7 +174,8 @@ export class SecretsEmulator {
     let version: SecretVersion | undefined;
     if (versionId !== undefined) {
       version = secret.versions.find((v) => v.id === versionId);
-      if (!version || (stage !== undefined && !version.stages.includes(stage))) {
+      // A version RotateSecret staged has no value until the rotation function puts one.
+      if (!version || !hasValue(version) || (stage !== undefined && !version.stages.includes(stage))) {
         throw new AwsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
       }
     } else {
@@ -204,6 +206,13 @@ export class SecretsEmulator {
     const stages = input.strings('VersionStages') ?? [current];
     if (stages.length < 1 || stages.length > 20) throw invalidParameter('VersionStages must list 1 to 20 staging labels.');
     const existing = secret.versions.find((v) => v.id === versionId);
+    if (existing && !hasValue(existing)) {
+      // The version RotateSecret staged under this token: the rotation function's value fills it.
+      Object.assign(existing, value);
+      for (const stage of stages) attachStage(secret, stage, existing);
+      secret.lastChangedAt = this.options.clock.now();
+      return { ARN: secret.arn, Name: secret.name, VersionId: existing.id, VersionStages: [...existing.stages] };
+    }
     if (existing) {
       // Idempotent retry: same token and value changes nothing; a different value is refused.
       if (existing.secretString !== value.secretString || existing.secretBinary !== value.secretBinary) {
