@@ -61,3 +61,13 @@ export function ifMatchGeneration(event: APIGatewayProxyEvent): number | undefin
   if (!match) throw new PreconditionFailedApiError(`If-Match must be an ETag like "3", got ${value}`);
   return Number(match[1]);
 }
+
+/** A `{name}` path parameter, URL-decoded; a malformed escape is the caller's 400, not a 500. */
+export function pathName(event: APIGatewayProxyEvent): string {
+  const raw = event.pathParameters?.name ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ValidationError([{ field: 'name', message: 'is not a valid URL-encoded path segment' }]);
+  }
+}

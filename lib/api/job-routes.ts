@@ -4,12 +4,12 @@ import type { Clock } from '../clock.js';
 import { validateJobName, validateJobSpec } from '../core/spec/index.js';
 import { publicJobStatus } from '../jobs/job-status.js';
 import { NotFoundApiError, ValidationError } from './errors.js';
-import { etag, ifMatchGeneration, json, parseJsonBody } from './http.js';
+import { etag, ifMatchGeneration, json, parseJsonBody, pathName } from './http.js';
 import type { Route } from './service-routes.js';
 import { translateStoreErrors } from './store-error-translation.js';
 
 function jobName(event: APIGatewayProxyEvent): string {
-  const name = decodeURIComponent(event.pathParameters?.name ?? '');
+  const name = pathName(event);
   const errors = validateJobName(name);
   if (errors.length > 0) throw new ValidationError(errors);
   return name;

@@ -4,14 +4,14 @@ import { SecretInvalidRequestError, SecretNotFoundError, SecretStoreError } from
 import type { StateStore } from '../aws/state-store.js';
 import { consumersOf } from '../aws/consumer-restarter.js';
 import { ApiError, ConflictApiError, NotFoundApiError, ValidationError } from './errors.js';
-import { json, parseJsonBody } from './http.js';
+import { json, parseJsonBody, pathName } from './http.js';
 import type { Route } from './service-routes.js';
 
 /** Secrets Manager's secret-name alphabet and length. */
 const secretNamePattern = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 function secretName(event: APIGatewayProxyEvent): string {
-  const name = decodeURIComponent(event.pathParameters?.name ?? '');
+  const name = pathName(event);
   if (!secretNamePattern.test(name)) {
     throw new ValidationError([{ field: 'name', message: 'must be 1-512 characters of letters, digits and /_+=.@-' }]);
   }

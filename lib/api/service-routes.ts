@@ -6,8 +6,9 @@ import {
   validateServiceSpec,
 } from '../core/spec/index.js';
 import type { ServiceRecord, StateStore } from '../aws/state-store.js';
+import { checkIfMatch } from '../aws/generation-writes.js';
 import { ConflictApiError, NotFoundApiError, ValidationError } from './errors.js';
-import { etag, ifMatchGeneration, json, parseJsonBody } from './http.js';
+import { etag, ifMatchGeneration, json, parseJsonBody, pathName } from './http.js';
 import { publicStatus } from './public-status.js';
 import { translateStoreErrors } from './store-error-translation.js';
 
@@ -18,8 +19,11 @@ export interface Route {
   handler: RouteHandler;
 }
 
+/** Job task definitions are family `corral-job-<job>`, so no service may be called `job-…`. */
+const reservedPrefix = 'job-';
+
 function serviceName(event: APIGatewayProxyEvent): string {
-  const name = decodeURIComponent(event.pathParameters?.name ?? '');
+  const name = pathName(event);
   const errors = validateServiceName(name);
   if (errors.length > 0) throw new ValidationError(errors.map((e) => ({ ...e, field: 'name' })));
   return name;
@@ -58,6 +62,9 @@ export function serviceRoutes(store: StateStore): Route[] {
       method: 'PUT', path: '/services/{name}',
       handler: async (event) => {
         const name = serviceName(event);
+        if (name.startsWith(reservedPrefix)) {
+          throw new ValidationError([{ field: 'name', message: `must not start with "${reservedPrefix}": job task definitions use those family names` }]);
+        }
         const body = parseJsonBody(event);
         const ifMatch = ifMatchGeneration(event);
         const result = validateServiceSpec(body);
@@ -72,6 +79,7 @@ export function serviceRoutes(store: StateStore): Route[] {
         const name = serviceName(event);
         const ifMatch = ifMatchGeneration(event);
         const current = await mustGet(name);
+        await translateStoreErrors(async () => checkIfMatch({ ifMatch }, current));
         const record = current.deleting
           ? current
           : await translateStoreErrors(() => store.updateService(name, () => ({ deleting: true }), { ifMatch }));
@@ -118,6 +126,7 @@ export function serviceRoutes(store: StateStore): Route[] {
         const ifMatch = ifMatchGeneration(event);
         const paused = action === 'pause';
         const current = await mustGet(name);
+        await translateStoreErrors(async () => checkIfMatch({ ifMatch }, current));
         const record = current.paused === paused
           ? current
           : await translateStoreErrors(() => store.updateService(name, () => ({ paused }), { ifMatch }));

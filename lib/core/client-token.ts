@@ -26,6 +26,8 @@ import { createHash } from 'node:crypto';
  *     with `failures` (no capacity). Repeating that token would replay the failure, so the
  *     caller advances `attempt` (kept in its fenced status, e.g. the consecutive launch
  *     failures behind its backoff) once it has recorded such an outcome.
+ *   - `incarnation` tells apart two services of the same name (one deleted, one created later
+ *     with generation and revision starting again at 1 and, an hour on, an empty fleet).
  * What is left: the same fleet recurring within 24 h, which needs every task of the earlier
  * launch gone from both listings (stopped for over an hour) with nothing launched since under
  * the same generation and `attempt` — only possible if the service was left unreconciled for an
@@ -37,6 +39,8 @@ import { createHash } from 'node:crypto';
  */
 export interface RunTaskTokenInput {
   service: string;
+  /** Tells this service from an earlier one of the same name, e.g. its creation time. */
+  incarnation: string;
   revision: number;
   generation: number;
   /** Task ARNs of the observation the plan was computed from, RUNNING and STOPPED; any order. */
@@ -65,6 +69,7 @@ export function runTaskClientToken(input: RunTaskTokenInput): string {
   const canonical = JSON.stringify([
     tokenScheme,
     input.service,
+    input.incarnation,
     input.revision,
     input.generation,
     fleet,

@@ -5,8 +5,9 @@ import { sweep } from '../reconciler/sweep.js';
 import type { SingletonTask } from './handler.js';
 
 /**
- * What the leader does every tick: the full sweep with orphan collection, then the scheduled
- * jobs (on the reconciler's ECS runtime and task definition settings).
+ * What the leader does every tick: the scheduled jobs first (on the reconciler's ECS runtime and
+ * task definition settings), since they are due now and cheap, then the full sweep with orphan
+ * collection, whose length grows with the fleet.
  */
 export function singletonTasks(deps: {
   reconciler: Omit<ReconcilerDependencies, 'holder'>;
@@ -14,6 +15,12 @@ export function singletonTasks(deps: {
   jobs: JobStore;
 }): SingletonTask[] {
   return [
+    jobsSingletonTask({
+      jobs: deps.jobs,
+      runtime: deps.reconciler.runtime,
+      taskDefinitions: deps.reconciler.taskDefinitions,
+      logger: deps.reconciler.logger,
+    }),
     {
       name: 'sweep',
       run: async (lease) => {
@@ -24,11 +31,5 @@ export function singletonTasks(deps: {
         return result;
       },
     },
-    jobsSingletonTask({
-      jobs: deps.jobs,
-      runtime: deps.reconciler.runtime,
-      taskDefinitions: deps.reconciler.taskDefinitions,
-      logger: deps.reconciler.logger,
-    }),
   ];
 }

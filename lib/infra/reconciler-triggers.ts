@@ -18,12 +18,13 @@ export interface ReconcilerTriggersProps {
 }
 
 /**
- * The four ways a reconcile starts. Each only names which service to look at (or all of them);
- * the reconciler re-reads desired and observed state, so duplicates and reordering are harmless.
+ * The three ways a reconcile of one service starts; the fourth, the one-minute sweep of every
+ * service, is the leader-elected dispatcher's (dispatcher-schedule.ts). Each only names which
+ * service to look at; the reconciler re-reads desired and observed state, so duplicates and
+ * reordering are harmless. A failed invocation fails its whole batch, which is retried.
  */
 export class ReconcilerTriggers extends Construct {
   readonly taskStateRule: events.Rule;
-  readonly sweepRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: ReconcilerTriggersProps) {
     super(scope, id);
@@ -39,7 +40,6 @@ export class ReconcilerTriggers extends Construct {
         bisectBatchOnError: true,
         retryAttempts: infraDefaults.stream.retryAttempts,
         maxRecordAge: infraDefaults.stream.maxRecordAge,
-        reportBatchItemFailures: true,
         onFailure: new sources.SqsDlq(props.failedEvents),
         filters: [
           lambda.FilterCriteria.filter({
@@ -83,18 +83,10 @@ export class ReconcilerTriggers extends Construct {
       targets: [new targets.LambdaFunction(reconciler, targetOptions)],
     });
 
-    // 3. A sweep of all services every minute, repairing whatever an event missed.
-    this.sweepRule = new events.Rule(this, 'Sweep', {
-      description: 'Corral reconciler sweep',
-      schedule: events.Schedule.rate(infraDefaults.tick),
-      targets: [new targets.LambdaFunction(reconciler, targetOptions)],
-    });
-
-    // 4. Precise requeues: messages sent with a per-message delay.
+    // 3. Precise requeues: messages sent with a per-message delay.
     reconciler.addEventSource(
       new sources.SqsEventSource(props.requeue, {
         batchSize: infraDefaults.requeue.batchSize,
-        reportBatchItemFailures: true,
       }),
     );
   }

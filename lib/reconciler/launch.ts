@@ -43,7 +43,7 @@ export async function launchPlannedTasks(
     }
     const calls = splitIntoRunTaskCalls(count);
     for (const [batch, size] of calls.entries()) {
-      const clientToken = runTaskClientToken({ service: record.name, revision, generation: record.generation, fleet: input.fleet, batch, attempt: input.attempt });
+      const clientToken = runTaskClientToken({ service: record.name, incarnation: record.createdAt, revision, generation: record.generation, fleet: input.fleet, batch, attempt: input.attempt });
       let result;
       try {
         result = await deps.runtime.runTasks({

@@ -4,7 +4,7 @@ import { plan, recordLaunchFailure, type Plan, type PlanEvent, type ServiceStatu
 import type { Lease } from '../core/lease/index.js';
 import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
 import { ThrottledError } from '../aws/ecs-errors.js';
-import { FencedWriteRejectedError, LeaseHeldError } from '../aws/lease-errors.js';
+import { FencedWriteRejectedError, LeaseHeldError, LeaseLostError } from '../aws/lease-errors.js';
 import type { LeaseStore } from '../aws/lease-store.js';
 import type { PendingPasses } from '../aws/pending-passes.js';
 import type { Requeue } from '../aws/requeue.js';
@@ -72,6 +72,8 @@ export async function reconcileService(
     await deps.passes.request(leaseName);
     try {
       lease = await acquire();
+      // The lease was free after all: this pass reads everything afresh, so its own ask is moot.
+      await deps.passes.take(lease);
     } catch (retryError) {
       if (!(retryError instanceof LeaseHeldError)) throw retryError;
       await deps.requeue.after(name, reconcilerDefaults.busyRetryMs);
@@ -90,7 +92,7 @@ export async function reconcileService(
     }
     return result;
   } catch (error) {
-    if (error instanceof FencedWriteRejectedError) return { outcome: 'superseded' };
+    if (error instanceof FencedWriteRejectedError || error instanceof LeaseLostError) return { outcome: 'superseded' };
     if (error instanceof ThrottledError) {
       deps.logger.warn('throttled by ECS; reconciling again later', { corralService: name });
       await deps.requeue.after(name, reconcilerDefaults.throttledRetryMs);
@@ -105,9 +107,10 @@ export async function reconcileService(
 async function reconcileUnderLease(
   deps: ReconcilerDependencies,
   name: string,
-  lease: Lease,
+  heldLease: Lease,
   preObserved: EcsTask[] | undefined,
 ): Promise<ReconcileResult> {
+  let lease = heldLease;
   const record = await deps.store.getService(name);
   if (!record) return { outcome: 'absent' };
   const previous = (await deps.store.getStatus(name))?.status;
@@ -115,24 +118,38 @@ async function reconcileUnderLease(
   const taskDefinitions = new TaskDefinitions(deps, name, revisions);
   await taskDefinitions.ensureRecorded(record);
 
-  const ecsTasks = preObserved ?? (await deps.runtime.observe(serviceStartedBy(name)));
+  // Acting can take a while (many stops, throttled retries): renew the lease before each step
+  // once a third of it has passed, and stop at once if it was lost.
+  let renewedAt = deps.clock.now();
+  const keepLease = async () => {
+    if (deps.clock.now() - renewedAt < reconcilerDefaults.leaseDurationMs / 3) return;
+    lease = await deps.leases.renew(lease, deps.clock.now());
+    renewedAt = deps.clock.now();
+  };
+  const desired = desiredOf(record, revisions);
+  const planFrom = (tasks: EcsTask[]) =>
+    plan(desired, { tasks: observedTasksOf(tasks, previous), ...(previous ? { status: previous } : {}) }, deps.clock.now());
+  let ecsTasks = preObserved ?? (await deps.runtime.observe(serviceStartedBy(name)));
+  let decided = planFrom(ecsTasks);
+  const changes = (p: Plan) => p.start.length > 0 || p.stop.length > 0 || p.removeService === true || p.status !== previous;
+  if (preObserved && changes(decided)) {
+    // The sweep's cluster snapshot may be seconds old: act only on a fresh look at this service.
+    ecsTasks = await deps.runtime.observe(serviceStartedBy(name));
+    decided = planFrom(ecsTasks);
+  }
   const now = deps.clock.now();
-  const decided = plan(
-    desiredOf(record, revisions),
-    { tasks: observedTasksOf(ecsTasks, previous), ...(previous ? { status: previous } : {}) },
-    now,
-  );
 
-  const acts = decided.start.length > 0 || decided.stop.length > 0 || decided.removeService === true;
-  if (acts || decided.status !== previous) await deps.store.putStatus(name, decided.status, lease);
+  if (changes(decided)) await deps.store.putStatus(name, decided.status, lease);
   const events: Omit<ServiceEvent, 'time'>[] = decided.events.map((event) => toServiceEvent(event, decided.status));
 
   for (const stop of decided.stop) {
+    await keepLease();
     await deps.runtime.stopTask(stop.taskArn, stop.reason);
   }
   let status: ServiceStatus = decided.status;
   let requeueAfterMs = decided.requeueAfterMs;
   if (decided.start.length > 0) {
+    await keepLease();
     const outcome = await launchPlannedTasks(deps, {
       record, starts: decided.start, fleet: ecsTasks.map((t) => t.taskArn), attempt: previous?.backoff?.failures ?? 0, taskDefinitions,
     });

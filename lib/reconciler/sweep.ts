@@ -32,7 +32,11 @@ export async function sweep(deps: ReconcilerDependencies): Promise<SweepResult> 
   for (const [startedBy, tasks] of groups) {
     const owner = serviceOfStartedBy(startedBy);
     if (owner === undefined || known.has(owner)) continue;
-    for (const task of tasks.filter(isLive)) {
+    const live = tasks.filter(isLive);
+    // The listing comes from an eventually consistent index: confirm with a consistent read
+    // that the owner is really gone before stopping what may be a brand-new service's tasks.
+    if (live.length === 0 || (await deps.store.getService(owner))) continue;
+    for (const task of live) {
       await deps.runtime.stopTask(task.taskArn, `${STOP_REASON_PREFIX}orphaned: service ${owner} no longer exists`);
       orphansStopped.push(task.taskArn);
     }

@@ -59,7 +59,7 @@ describe('EcsContainerRuntime against the local ECS emulator', () => {
       taskDefinitionArn: web,
       count: 3,
       startedBy: serviceStartedBy('web'),
-      clientToken: runTaskClientToken({ service: 'web', revision: 1, generation: 1, fleet: [], batch: 0 }),
+      clientToken: runTaskClientToken({ service: 'web', incarnation: 'test', revision: 1, generation: 1, fleet: [], batch: 0 }),
       tags: { 'corral:service': 'web', 'corral:revision': '1' },
     };
     const first = await runtime.runTasks(launch);
@@ -78,7 +78,7 @@ describe('EcsContainerRuntime against the local ECS emulator', () => {
       taskDefinitionArn: api,
       count: 1,
       startedBy: serviceStartedBy('api'),
-      clientToken: runTaskClientToken({ service: 'api', revision: 1, generation: 1, fleet: [], batch: 0 }),
+      clientToken: runTaskClientToken({ service: 'api', incarnation: 'test', revision: 1, generation: 1, fleet: [], batch: 0 }),
       tags: { 'corral:service': 'api', 'corral:revision': '1' },
     });
     await bus.runFor(clock, 30_000);

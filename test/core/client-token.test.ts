@@ -6,6 +6,7 @@ const taskArn = fc.uuid().map((id) => `arn:aws:ecs:us-east-1:123456789012:task/c
 
 const tokenInput: fc.Arbitrary<RunTaskTokenInput> = fc.record({
   service: fc.string({ minLength: 1, maxLength: 63 }),
+  incarnation: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
   revision: fc.nat(),
   generation: fc.nat(),
   fleet: fc.uniqueArray(taskArn, { maxLength: 30 }),
@@ -67,15 +68,24 @@ describe('runTaskClientToken', () => {
     );
   });
 
+  it('differs for a service re-created under the same name', () => {
+    fc.assert(
+      fc.property(tokenInput, fc.date({ noInvalidDate: true }), (input, later) => {
+        fc.pre(later.toISOString() !== input.incarnation);
+        expect(runTaskClientToken({ ...input, incarnation: later.toISOString() })).not.toBe(runTaskClientToken(input));
+      }),
+    );
+  });
+
   it('does not confuse field boundaries (service "a" revision 12 vs service "a1" revision 2)', () => {
-    const base = { generation: 1, fleet: [], batch: 0 };
+    const base = { incarnation: '2026-01-01T00:00:00.000Z', generation: 1, fleet: [], batch: 0 };
     expect(runTaskClientToken({ ...base, service: 'a', revision: 12 })).not.toBe(
       runTaskClientToken({ ...base, service: 'a1', revision: 2 }),
     );
   });
 
   it('treats a missing attempt as attempt 0', () => {
-    const input = { service: 'web', revision: 1, generation: 4, fleet: ['arn:x'], batch: 0 };
+    const input = { service: 'web', incarnation: '2026-01-01T00:00:00.000Z', revision: 1, generation: 4, fleet: ['arn:x'], batch: 0 };
     expect(runTaskClientToken(input)).toBe(runTaskClientToken({ ...input, attempt: 0 }));
   });
 
@@ -85,7 +95,7 @@ describe('runTaskClientToken', () => {
     ['batch', Number.NaN],
     ['attempt', -3],
   ])('rejects %s = %s', (field, value) => {
-    const input = { service: 'web', revision: 1, generation: 1, fleet: [], batch: 0, [field]: value };
+    const input = { service: 'web', incarnation: 'x', revision: 1, generation: 1, fleet: [], batch: 0, [field]: value };
     expect(() => runTaskClientToken(input)).toThrow(RangeError);
   });
 });

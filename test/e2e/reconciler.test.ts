@@ -86,6 +86,17 @@ describe('reconciler in local mode', () => {
     expect(await rt.liveTasks('doomed')).toHaveLength(0);
   });
 
+  it('starts a service re-created under the name of a deleted one', async () => {
+    rt = await startTestRuntime();
+    await create('phoenix', { image: 'nginx:1', replicas: 1 });
+    await rt.until(async () => (await rt.liveTasks('phoenix')).length === 1, 60_000);
+    await call(rt.apiUrl, 'DELETE', '/services/phoenix');
+    expect(await rt.until(async () => (await call(rt.apiUrl, 'GET', '/services/phoenix')).status === 404, 120_000)).toBe(true);
+    await rt.run(2 * 3_600_000);
+    await create('phoenix', { image: 'nginx:1', replicas: 1 });
+    expect(await rt.until(async () => (await rt.liveTasks('phoenix')).length === 1, 5 * 60_000)).toBe(true);
+  });
+
   it('stops an orphaned Corral task in the sweep', async () => {
     rt = await startTestRuntime();
     await create('web', { image: 'nginx:1', replicas: 1 });

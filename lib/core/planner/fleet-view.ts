@@ -1,4 +1,4 @@
-import { STOP_REASON_PREFIX } from './defaults.js';
+import { FAILED_TASK_MEMORY_MS, STOP_REASON_PREFIX } from './defaults.js';
 import type { ObservedTask, ServiceStatus } from './types.js';
 
 /** One observed task with what the planner derives from it at `now`. */
@@ -162,6 +162,11 @@ export function fleetView(input: FleetViewInput): FleetView {
         });
       }
     }
+  }
+  // A failure stays counted while ECS may still list its task: an observation that misses the
+  // task (a listing that lags, a stale sweep snapshot) must not make the next one count it again.
+  for (const [taskArn, countedAt] of Object.entries(previousFailed)) {
+    if (fleet.failedTasks[taskArn] === undefined && now - countedAt < FAILED_TASK_MEMORY_MS) fleet.failedTasks[taskArn] = countedAt;
   }
   return fleet;
 }

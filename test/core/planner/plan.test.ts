@@ -80,6 +80,19 @@ describe('steady state', () => {
     expect(second.events.find((e) => e.type === 'TaskReplaced')?.message).toMatch(/^Replacing task t\d+ \(UNHEALTHY\): started a task of revision 1 in slot 1$/);
   });
 
+  it('counts a failure once even if one observation misses the failed task', () => {
+    const sim = stableFleet();
+    const crashed = sim.tasks.find((t) => t.slot === 1)!;
+    Object.assign(crashed, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', exitCode: 1, stoppedAt: sim.now });
+    expect(sim.reconcile().status.backoff?.failures).toBe(1);
+    // Past the backoff, a lagging listing leaves the crashed task out once, then shows it again.
+    const without = (tasks: ObservedTask[]) => tasks.filter((t) => t.taskArn !== crashed.taskArn);
+    const lagging = plan(sim.desired, { tasks: without(sim.snapshot()), status: sim.status }, sim.now + 11_000);
+    const caughtUp = plan(sim.desired, { tasks: sim.snapshot(), status: lagging.status }, sim.now + 12_000);
+    expect(caughtUp.status.backoff?.failures).toBe(1);
+    expect(caughtUp.events.filter((e) => e.type === 'TaskFailed')).toEqual([]);
+  });
+
   it('replaces a task stopped outside Corral at once, without backoff', () => {
     const sim = stableFleet();
     const victim = sim.tasks.find((t) => t.slot === 2)!;
