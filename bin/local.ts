@@ -30,6 +30,11 @@ const runtime = await startLocalRuntime({
   ...(options.ephemeral ? {} : { dataDir: resolve(options.dataDir) }),
   ...(options.delays === 'zero' ? { delays: zeroDelays } : {}),
   logLevel: options.logLevel,
+  sweepAtStart: true,
+}).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  console.error(`corral-local: ${error.message}. Is local mode already running? Pick other ports with --port and --aws-port.`);
+  process.exit(1);
 });
 
 console.log(`Corral API: ${runtime.apiUrl}`);

@@ -12,7 +12,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../clock.js';
-import { templateHash, templateOf, type ServiceSpec, type TaskTemplate } from '../core/spec/index.js';
+import { canonicalJson, templateHash, templateOf, type ServiceSpec, type TaskTemplate } from '../core/spec/index.js';
 import type { ServiceStatus } from '../core/planner/index.js';
 import { tableSchema } from './table-schema.js';
 import type { Lease } from '../core/lease/index.js';
@@ -129,6 +129,8 @@ export class StateStore {
         await this.putRevision(name, { revision: 1, template, templateHash: hash, reason: 'created', createdAt: now });
         return { record, created: true, newRevision: true };
       }
+      // Re-applying the same spec changes nothing (no new generation), as `kubectl apply` does.
+      if (canonicalJson(current.spec) === canonicalJson(spec)) return { record: current, created: false, newRevision: false };
       const currentRevision = await this.getRevision(name, current.revision);
       const changed = currentRevision?.templateHash !== hash;
       const revision = changed ? current.latestRevision + 1 : current.revision;

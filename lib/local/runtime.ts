@@ -22,6 +22,7 @@ import { LeaderElector } from '../aws/leader-election.js';
 import { createSecretStore } from '../aws/secret-store.js';
 import { createDispatcherHandler } from '../dispatcher/handler.js';
 import { singletonTasks } from '../dispatcher/singleton-tasks.js';
+import { sweep } from '../reconciler/sweep.js';
 import { randomPasswordStrategy } from '../rotation/index.js';
 import { createRotationHandler } from '../rotation/index.js';
 import { isServiceSpecRecord, type ReconcilerEvent } from '../reconciler/triggers.js';
@@ -47,6 +48,11 @@ export interface LocalRuntimeOptions {
   reconcile?: boolean;
   /** Dispatcher instances contending for leadership on each one-minute tick (1). */
   dispatchers?: number;
+  /**
+   * Run the full sweep once at start-up rather than a minute later: simulated
+   * tasks do not survive a restart, so `npm start` brings the services' tasks back at once.
+   */
+  sweepAtStart?: boolean;
   logLevel?: string;
 }
 
@@ -146,6 +152,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     bus.addQueueTarget(localQueues.requeue, invokeReconciler);
 
     for (let i = 0; i < (options.dispatchers ?? 1); i++) bus.schedule(`${localFunctions.dispatcher}-${i}`, 60_000, createDispatcher());
+    // One process, so no leader election is needed for this first pass (a killed predecessor may
+    // still hold the dispatcher lease for a few seconds).
+    if (options.sweepAtStart) void bus.track(sweep({ ...reconcilerDeps, holder: `startup-${randomUUID()}` }));
 
     const rotation = createRotationHandler({
       secrets,
@@ -177,3 +186,4 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
   };
 }
+

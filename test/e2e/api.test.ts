@@ -54,6 +54,13 @@ describe('desired-state API in local mode', () => {
     expect(after.body).toMatchObject({ generation: 2, spec: { image: 'nginx:1.28' } });
   });
 
+  it('treats re-applying the same spec as no change', async () => {
+    const current = await call(api, 'GET', '/services/web');
+    const again = await call(api, 'PUT', '/services/web', current.body.spec, { 'If-Match': current.headers.get('etag')! });
+    expect(again.status).toBe(200);
+    expect(again.body.generation).toBe(current.body.generation);
+  });
+
   it('lets exactly one of two concurrent replaces with the same If-Match win', async () => {
     const current = await call(api, 'GET', '/services/web');
     const etag = current.headers.get('etag')!;

@@ -110,7 +110,7 @@ export function describeSecret(secret: SecretInfo, now: number): string {
     `ARN:           ${dash(secret.arn)}`,
     `Rotation:      ${rotation}`,
     `Last rotated:  ${dash(secret.lastRotatedAt)} (${relative(secret.lastRotatedAt, now)})`,
-    `Next rotation: ${dash(secret.nextRotationAt)} (${relative(secret.nextRotationAt, now)})`,
+    `Next rotation: ${secret.nextRotationAt ? `${secret.nextRotationAt} (${relative(secret.nextRotationAt, now)})` : 'none (no rotation schedule)'}`,
     `Consumers:     ${consumerList(secret.consumers)}`,
   ].join('\n');
 }

@@ -38,8 +38,10 @@ export function plan(desired: Desired, observed: Observed, now: number): Plan {
   // A service being deleted has nothing left to back off from: its tasks all go anyway.
   if (desired.deleting) return planDeletion(desired, fleet, previous, now);
 
-  const backoff = nextBackoff(previous?.backoff, fleet.failures.length, now);
-  const events: PlanEvent[] = backoffEvents(previous?.backoff, backoff, now);
+  // A crash loop belongs to what was crashing: a new revision from the user starts afresh.
+  const carried = previous?.targetRevision === desired.revision ? previous.backoff : undefined;
+  const backoff = nextBackoff(carried, fleet.failures.length, now);
+  const events: PlanEvent[] = backoffEvents(carried, backoff, now);
 
   const rollout = decideRollout(desired, fleet, previous, now);
   events.push(...pauseEvents(desired, previous));

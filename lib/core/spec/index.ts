@@ -23,4 +23,4 @@ export {
   type RolloutStrategy,
   type ServiceSpec,
 } from './service-spec.js';
-export { templateHash, templateOf, type TaskTemplate, type TemplateSource } from './template.js';
+export { canonicalJson, templateHash, templateOf, type TaskTemplate, type TemplateSource } from './template.js';

@@ -44,7 +44,8 @@ export function templateHash(template: TaskTemplate): string {
   return createHash('sha256').update(canonicalJson(template)).digest('hex');
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with object keys sorted at every level and undefined fields left out: equal values, equal text. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value)

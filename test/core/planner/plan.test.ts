@@ -322,3 +322,18 @@ describe('delete', () => {
     expect(last.status.message).toBe('Deleted: no tasks remain');
   });
 });
+
+describe('crash-loop backoff and new revisions', () => {
+  it('starts a new revision at once, without the old revision\'s backoff', () => {
+    const sim = stableFleet(makeSpec({ replicas: 2 }));
+    sim.behaviors.set(1, 'crash');
+    const sick = sim.tasks.find((t) => t.slot === 0)!;
+    Object.assign(sick, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', exitCode: 1, stoppedAt: sim.now });
+    expect(sim.reconcile().status.backoff?.failures).toBe(1);
+    sim.update({ revision: 2 });
+    const next = sim.reconcile();
+    expect(next.status.backoff).toBeUndefined();
+    expect(next.start.length).toBeGreaterThan(0);
+    expect(next.status.phase).not.toBe('Degraded');
+  });
+});
