@@ -19,10 +19,11 @@ export async function consumersOf(store: StateStore, secretId: string): Promise<
  */
 export function createConsumerRestarter(store: StateStore = storeFromEnvironment()): ConsumerRestarter {
   return {
-    async restartConsumers(secretId, reason) {
+    async restartConsumers(secretId, reason, rotationId) {
       const names = await consumersOf(store, secretId);
       for (const name of names) {
-        const record = await store.restartService(name, reason);
+        const { record, restarted } = await store.restartService(name, reason, rotationId && `rotation:${rotationId}`);
+        if (!restarted) continue;
         await store.appendEvents(name, [{
           type: 'SecretRotated',
           message: `${reason}: rolling out revision ${record.revision}`,

@@ -46,6 +46,8 @@ export interface RevisionRecord {
   template: TaskTemplate;
   templateHash: string;
   reason: string;
+  /** What asked for it, when that must not ask twice (e.g. `rotation:<version id>`). */
+  trigger?: string;
   createdAt: string;
   taskDefinitionArn?: string;
 }
@@ -184,17 +186,27 @@ export class StateStore {
     }), options);
   }
 
-  /** A new revision with an unchanged template, so every task is replaced (secret rotation). */
-  async restartService(name: string, reason: string): Promise<ServiceRecord> {
+  /**
+   * A new revision with an unchanged template, so every task is replaced (secret rotation).
+   * With a `trigger`, a second call for the same trigger (a retried rotation step) is a no-op.
+   */
+  async restartService(name: string, reason: string, trigger?: string): Promise<{ record: ServiceRecord; restarted: boolean }> {
+    if (trigger) {
+      const current = await this.getService(name);
+      if (current && (await this.getRevision(name, current.revision))?.trigger === trigger) return { record: current, restarted: false };
+    }
     let revisionRecord: RevisionRecord | undefined;
     const record = await this.updateService(name, (current) => {
       const revision = current.latestRevision + 1;
       const template = templateOf(current.spec);
-      revisionRecord = { revision, template, templateHash: templateHash(template), reason, createdAt: this.timestamp() };
+      revisionRecord = {
+        revision, template, templateHash: templateHash(template), reason, createdAt: this.timestamp(),
+        ...(trigger ? { trigger } : {}),
+      };
       return { revision, latestRevision: revision, previousRevision: current.revision };
     });
     if (revisionRecord) await this.putRevision(name, revisionRecord);
-    return record;
+    return { record, restarted: true };
   }
 
   async getRevision(name: string, revision: number): Promise<RevisionRecord | undefined> {
@@ -386,6 +398,7 @@ function toRevisionRecord(item: Record<string, any>): RevisionRecord {
   return {
     revision: Number(item.revision), template: item.template as TaskTemplate, templateHash: item.templateHash,
     reason: item.reason, createdAt: item.createdAt,
+    ...(item.trigger ? { trigger: item.trigger } : {}),
     ...(item.taskDefinitionArn ? { taskDefinitionArn: item.taskDefinitionArn } : {}),
   };
 }

@@ -32,8 +32,11 @@ export interface RotationStrategy {
 
 /** Rolls every service whose spec references the secret onto a new revision. */
 export interface ConsumerRestarter {
-  /** Answers the names of the services restarted. */
-  restartConsumers(secretId: string, reason: string): Promise<string[]>;
+  /**
+   * Answers the names of the services restarted. `rotationId` (the new version's id) makes a
+   * retried finishSecret restart each consumer once, not once per attempt.
+   */
+  restartConsumers(secretId: string, reason: string, rotationId?: string): Promise<string[]>;
 }
 
 /** The slice of the Powertools Logger the rotation uses (attributes never carry values). */

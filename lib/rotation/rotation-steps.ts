@@ -139,7 +139,7 @@ export function createRotationSteps(deps: RotationStepsDeps): RotationSteps {
         previousVersionId,
       });
     }
-    const restarted = await consumers.restartConsumers(ctx.secret.name, rotationReason(ctx.secret.name));
+    const restarted = await consumers.restartConsumers(ctx.secret.name, rotationReason(ctx.secret.name), ctx.token);
     logger.info('consumers restarted', {
       step: 'finishSecret',
       secretId: ctx.secretId,
