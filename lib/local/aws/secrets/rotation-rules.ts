@@ -1,4 +1,4 @@
-import awsCronParser from 'aws-cron-parser';
+import { isSchedule, nextRunAfter, parseSchedule, type Schedule } from '../../../core/jobs/index.js';
 import { AwsError } from '../errors.js';
 
 export interface RotationRules {
@@ -41,10 +41,10 @@ export function nextRotation(rules: RotationRules | undefined, from: number): nu
   if (rules.ScheduleExpression === undefined) return undefined;
   const schedule = scheduleInterval(rules.ScheduleExpression);
   if (typeof schedule === 'number') return from + schedule;
-  return awsCronParser.next(schedule, new Date(from))?.getTime();
+  return nextRunAfter(schedule, from, from);
 }
 
-function scheduleInterval(expression: string): number | ReturnType<typeof awsCronParser.parse> {
+function scheduleInterval(expression: string): number | Schedule {
   const rate = /^rate\((\d+) (hour|hours|day|days)\)$/.exec(expression);
   if (rate) {
     const ms = Number(rate[1]) * (rate[2].startsWith('hour') ? hourMs : dayMs);
@@ -52,13 +52,10 @@ function scheduleInterval(expression: string): number | ReturnType<typeof awsCro
     if (ms > 1000 * dayMs) throw invalid('The schedule expression must rotate at least every 1000 days.');
     return ms;
   }
-  const cron = /^cron\((.+)\)$/.exec(expression);
-  if (cron) {
-    try {
-      return awsCronParser.parse(cron[1]);
-    } catch (error) {
-      throw new AwsError('InvalidParameterException', `Invalid ScheduleExpression: ${expression}`, 400, { cause: error });
-    }
+  if (expression.startsWith('cron(')) {
+    const cron = parseSchedule(expression);
+    if (!isSchedule(cron)) throw invalid(`Invalid ScheduleExpression: ${expression}: ${cron.message}`);
+    return cron;
   }
   throw invalid(`Invalid ScheduleExpression: ${expression}`);
 }
