@@ -174,6 +174,24 @@ describe('Secrets Manager through the SDK', () => {
     await expect(
       h.secrets.send(new RotateSecretCommand({ SecretId: 'plain', RotationLambdaARN: rotationArn, RotationRules: { ScheduleExpression: 'rate(1 hours)' } })),
     ).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(
+      h.secrets.send(new RotateSecretCommand({ SecretId: 'plain', RotationLambdaARN: rotationArn, RotationRules: { ScheduleExpression: 'cron(0 4 * * MON *)' } })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+  });
+
+  test('a cron rotation schedule sets the next rotation date', async () => {
+    await h.secrets.send(new CreateSecretCommand({ Name: 'weekly', SecretString: 'x' }));
+    h.aws.setRotationHandler(rotationArn, rotationFunction(h.secrets, []));
+    await h.secrets.send(
+      new RotateSecretCommand({ SecretId: 'weekly', RotationLambdaARN: rotationArn, RotationRules: { ScheduleExpression: 'cron(0 4 ? * MON *)' } }),
+    );
+    await h.bus.idle();
+    const described = await h.secrets.send(new DescribeSecretCommand({ SecretId: 'weekly' }));
+    const next = described.NextRotationDate!;
+    expect(next.getUTCDay()).toBe(1);
+    expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([4, 0]);
+    expect(next.getTime() - h.clock.now()).toBeGreaterThan(0);
+    expect(next.getTime() - h.clock.now()).toBeLessThanOrEqual(7 * 86_400_000);
   });
 
   test('GetRandomPassword honours length and exclusions', async () => {
