@@ -59,6 +59,8 @@ describe('resolveRollout', () => {
         fc.integer({ min: 0, max: 100 }),
         fc.integer({ min: 0, max: 100 }),
         (replicas, surgePercent, unavailablePercent) => {
+          // Both literally 0% is a validation error (tested above), not a rollout to resolve.
+          fc.pre(surgePercent > 0 || unavailablePercent > 0);
           const r = resolved(replicas, { maxSurge: `${surgePercent}%`, maxUnavailable: `${unavailablePercent}%` });
           // Integer arithmetic: ceil(a / 100) is floor((a + 99) / 100).
           const surge = Math.floor((replicas * surgePercent + 99) / 100);
