@@ -44,6 +44,8 @@ export interface LocalRuntimeOptions {
   delays?: Partial<TaskDelays>;
   /** Use a virtual clock the caller advances (tests) instead of the wall clock. */
   virtualTime?: boolean;
+  /** Randomness of the simulated faults (throttling, capacity); tests pass a seeded one. */
+  random?: () => number;
   /** Run the reconciler, dispatcher and rotation handlers (true); false serves the API alone. */
   reconcile?: boolean;
   /** Dispatcher instances contending for leadership on each one-minute tick (1). */
@@ -106,6 +108,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     host, port: options.awsPort ?? localDefaults.awsPort, clock, bus,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.delays ? { delays: options.delays } : {}),
+    ...(options.random ? { random: options.random } : {}),
   });
   const clients = createAwsClients(localClientOptions(aws.url));
   const tableName = localTableName;

@@ -1,6 +1,7 @@
 import { RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../support/http.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { events, getService, startTestRuntime, TaskWatcher, type TestRuntime } from '../support/local-mode.js';
 
 describe('reconciler in local mode', () => {
@@ -132,12 +133,14 @@ describe('reconciler in local mode', () => {
   });
 
   it('converges under 30% ECS throttling', async () => {
-    rt = await startTestRuntime();
+    rt = await startTestRuntime({ random: seededRandom(7) });
     await rt.setFaults({ throttle: 0.3 });
-    await create('web', { image: 'nginx:1', replicas: 6 });
-    expect(await rt.until(async () => (await getService(rt, 'web')).status.phase === 'Available', 10 * 60_000)).toBe(true);
-    await rt.setFaults({ throttle: 0 });
-    expect(await rt.liveTasks('web')).toHaveLength(6);
+    const names = ['web', 'api', 'worker'];
+    for (const name of names) await create(name, { image: `${name}:1`, replicas: 4 });
+    const available = async () => (await Promise.all(names.map((n) => getService(rt, n)))).every((s) => s.status.phase === 'Available');
+    expect(await rt.until(available, 10 * 60_000)).toBe(true);
     expect(rt.aws.stats().throttled).toBeGreaterThan(0);
+    await rt.setFaults({ throttle: 0 });
+    for (const name of names) expect(await rt.liveTasks(name)).toHaveLength(4);
   });
 });

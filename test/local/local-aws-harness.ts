@@ -47,17 +47,7 @@ export async function startHarness(options: Partial<Omit<LocalAwsOptions, 'clock
   };
 }
 
-/** A seeded generator (mulberry32) so throttling and failure shares are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../support/seeded-random.js';
 
 export const webDefinition: RegisterTaskDefinitionCommandInput = {
   family: 'web',
