@@ -30,13 +30,10 @@ export interface ReconcilerDependencies {
 export const reconcilerDefaults = {
   /** Long enough for one reconcile of a large service, short enough that a crash unblocks soon. */
   leaseDurationMs: 60_000,
-  /**
-   * When the service is being reconciled elsewhere, the holder is asked for another pass; this
-   * requeue is only the fallback should the holder die first.
-   */
-  busyRetryMs: 15_000,
-  /** Passes one lease holds at most before leaving further changes to requeues. */
+  /** Passes one lease holds at most; a pass still asked for after them goes to a requeue. */
   maxPasses: 5,
+  /** How soon that requeued pass comes. */
+  morePassesDelayMs: 1_000,
   /** After throttling, look again this much later. */
   throttledRetryMs: 5_000,
 } as const;
@@ -68,7 +65,9 @@ export async function reconcileService(
     if (!(error instanceof LeaseHeldError)) throw error;
     // Someone else is reconciling it and may have read state before the change that brought us
     // here: ask it for another pass. If it released meanwhile (and so may have missed the ask),
-    // the lease is free now and this invocation does the pass itself.
+    // the lease is free now and this invocation does the pass itself. No requeue otherwise: the
+    // holder cannot release while asked, and should it die, the one-minute sweep comes by —
+    // a requeue per refused trigger would turn a burst of task events into a storm.
     await deps.passes.request(leaseName);
     try {
       lease = await acquire();
@@ -76,18 +75,21 @@ export async function reconcileService(
       await deps.passes.take(lease);
     } catch (retryError) {
       if (!(retryError instanceof LeaseHeldError)) throw retryError;
-      await deps.requeue.after(name, reconcilerDefaults.busyRetryMs);
       return { outcome: 'busy' };
     }
   }
   let released = false;
   try {
     let result = await reconcileUnderLease(deps, name, lease, preObserved);
-    for (let pass = 1; pass < reconcilerDefaults.maxPasses; pass++) {
+    for (let pass = 1; ; pass++) {
       released = await deps.passes.releaseUnlessPending(lease);
       // Not released: another trigger asked for a pass while this one held the lease (unless
       // the lease was lost, which `take` tells).
       if (released || !(await deps.passes.take(lease))) break;
+      if (pass >= reconcilerDefaults.maxPasses) {
+        await deps.requeue.after(name, reconcilerDefaults.morePassesDelayMs);
+        break;
+      }
       result = await reconcileUnderLease(deps, name, lease, undefined);
     }
     return result;
