@@ -35,6 +35,11 @@ export interface LocalBusOptions {
   region?: string;
   /** Delays before the retries of a failed async invocation; Lambda waits about 1 then 2 minutes. */
   asyncRetryDelaysMs?: number[];
+  /**
+   * Asynchronous invocations running at once, across targets; more wait their turn, as Lambda
+   * queues events beyond a function's concurrency. Keeps a burst of task events bounded.
+   */
+  maxConcurrentInvocations?: number;
   /** First delay before retrying a failed stream batch; doubles each time up to the maximum. */
   streamRetryBaseMs?: number;
   streamRetryMaxMs?: number;
@@ -52,6 +57,7 @@ export const localBusDefaults = {
   streamRetryMaxMs: 60_000,
   streamBatchSize: 100,
   stallMs: 500,
+  maxConcurrentInvocations: 64,
 } as const;
 
 /** How often `idle()` looks again while work is running (wall milliseconds). */
@@ -108,6 +114,9 @@ export class LocalBus {
   /** After `close`, nothing is delivered any more: pending timers fire into nothing. */
   private closed = false;
   private readonly stallMs: number;
+  private readonly maxConcurrentInvocations: number;
+  private invocationsRunning = 0;
+  private readonly invocationQueue: (() => void)[] = [];
 
   constructor(options: LocalBusOptions) {
     this.clock = options.clock;
@@ -117,6 +126,7 @@ export class LocalBus {
     this.streamRetryBaseMs = options.streamRetryBaseMs ?? localBusDefaults.streamRetryBaseMs;
     this.streamRetryMaxMs = options.streamRetryMaxMs ?? localBusDefaults.streamRetryMaxMs;
     this.stallMs = options.stallMs ?? localBusDefaults.stallMs;
+    this.maxConcurrentInvocations = options.maxConcurrentInvocations ?? localBusDefaults.maxConcurrentInvocations;
     this.log = options.log ?? ((message, error) => console.error(message, error));
   }
 
@@ -316,6 +326,7 @@ export class LocalBus {
       (async () => {
         // Start on a later microtask: an invocation never runs inside the caller's stack.
         await Promise.resolve();
+        await this.invocationSlot();
         try {
           await target(event);
         } catch (error) {
@@ -326,6 +337,8 @@ export class LocalBus {
           }
           this.log(`${description}: invocation failed (attempt ${attempt + 1}); retrying in ${delay} ms`, error);
           this.clock.setTimeout(() => this.invokeAsync(description, target, event, attempt + 1), delay);
+        } finally {
+          this.releaseInvocationSlot();
         }
       })(),
     );
@@ -339,6 +352,21 @@ export class LocalBus {
     this.closed = true;
     for (const name of [...this.schedules.keys()]) this.unschedule(name);
     this.subscriptions.clear();
+  }
+
+  private async invocationSlot(): Promise<void> {
+    if (this.invocationsRunning < this.maxConcurrentInvocations) {
+      this.invocationsRunning++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.invocationQueue.push(resolve));
+  }
+
+  /** Hands the slot straight to the next waiting invocation, if any. */
+  private releaseInvocationSlot(): void {
+    const next = this.invocationQueue.shift();
+    if (next) next();
+    else this.invocationsRunning--;
   }
 
   /** Reports a failure of work the bus hosts (rotation steps, emulator faults) the same way as its own. */

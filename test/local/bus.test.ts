@@ -12,6 +12,26 @@ function setup(options: Partial<ConstructorParameters<typeof LocalBus>[0]> = {})
 
 const record = (n: number): DynamoDBRecord => ({ eventName: 'INSERT', dynamodb: { SequenceNumber: String(n) } });
 
+describe('LocalBus concurrency', () => {
+  test('runs at most maxConcurrentInvocations at once and queues the rest, losing none', async () => {
+    const { bus } = setup({ maxConcurrentInvocations: 2 });
+    let running = 0;
+    let peak = 0;
+    const handled: number[] = [];
+    bus.subscribe({ source: ['burst'] }, async (e: EventBridgeEvent<string, { n: number }>) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      handled.push(e.detail.n);
+      running--;
+    });
+    bus.putEvents(Array.from({ length: 7 }, (_, n) => ({ source: 'burst', 'detail-type': 'x', detail: { n } })));
+    await bus.idle();
+    expect(peak).toBe(2);
+    expect(handled.sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+});
+
 describe('LocalBus events', () => {
   test('delivers EventBridge-shaped events to subscriptions whose pattern matches', async () => {
     const { bus, clock } = setup();
