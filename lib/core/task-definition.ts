@@ -69,8 +69,15 @@ export const serviceTagKey = 'corral:service';
 export const revisionTagKey = 'corral:revision';
 export const jobTagKey = 'corral:job';
 
+const serviceStartedByPrefix = 'corral/';
+
 export function serviceStartedBy(service: string): string {
-  return `corral/${service}`;
+  return `${serviceStartedByPrefix}${service}`;
+}
+
+/** The service a task belongs to, from its `startedBy` (undefined for jobs and strangers). */
+export function serviceOfStartedBy(startedBy: string | undefined): string | undefined {
+  return startedBy?.startsWith(serviceStartedByPrefix) ? startedBy.slice(serviceStartedByPrefix.length) : undefined;
 }
 
 export function jobStartedBy(job: string): string {

@@ -436,16 +436,7 @@ export class LocalBus {
    * play out in order.
    */
   async runFor(clock: VirtualClock, ms: number): Promise<void> {
-    const end = clock.now() + ms;
-    await this.idle();
-    for (;;) {
-      const next = clock.nextTimerAt();
-      if (next === undefined || next > end) break;
-      clock.advanceTo(Math.max(next, clock.now()));
-      await this.idle();
-    }
-    clock.advanceTo(end);
-    await this.idle();
+    await this.runUntil(clock, () => false, ms);
   }
 
   /**

@@ -133,6 +133,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
   };
   const secrets = createSecretStore(clients.secrets);
+  const jobs = new JobStore(clients.documents, tableName, clock);
   const rotationFunctionArn = `arn:aws:lambda:us-east-1:${localAccount}:function:${localFunctions.rotation}`;
 
   /** A dispatcher as the one-minute schedule invokes it; each has its own holder identity. */
@@ -140,7 +141,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const dispatcherLogger = logger.createChild({ serviceName: 'corral-dispatcher' });
     const handler = createDispatcherHandler({
       elector: new LeaderElector({ store: reconcilerDeps.leases, name: 'dispatcher', holder: randomUUID() }),
-      tasks: singletonTasks({ reconciler: { ...reconcilerDeps, logger: dispatcherLogger }, holder: 'dispatcher', jobs: new JobStore(clients.documents, tableName, clock) }),
+      tasks: singletonTasks({ reconciler: { ...reconcilerDeps, logger: dispatcherLogger }, holder: 'dispatcher', jobs }),
       clock,
       logger: dispatcherLogger,
     });
@@ -173,7 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const apiHandler = createApiHandler({
     store,
     logger: logger.createChild({ serviceName: 'corral-api' }),
-    extraRoutes: [...secretRoutes({ secrets, store, rotationFunctionArn }), ...jobRoutes({ jobs: new JobStore(clients.documents, tableName, clock), clock })],
+    extraRoutes: [...secretRoutes({ secrets, store, rotationFunctionArn }), ...jobRoutes({ jobs, clock })],
   });
   const api = await startApiServer(apiHandler, { host, port: options.apiPort ?? localDefaults.apiPort, track: (work) => bus.track(work) });
 

@@ -1,8 +1,7 @@
 import type { ObservedTask as EcsTask } from '../aws/container-runtime.js';
 import { STOP_REASON_PREFIX } from '../core/planner/index.js';
-import { serviceStartedBy } from '../core/task-definition.js';
+import { serviceOfStartedBy, serviceStartedBy } from '../core/task-definition.js';
 import { reconcileService, type ReconcilerDependencies } from './reconcile-service.js';
-import { serviceOfStartedBy } from './triggers.js';
 
 export interface SweepResult {
   services: number;

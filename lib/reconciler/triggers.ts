@@ -1,5 +1,6 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent, EventBridgeEvent, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import type { RequeueMessage } from '../aws/requeue.js';
+import { serviceOfStartedBy } from '../core/task-definition.js';
 
 /** The events the reconciler Lambda is subscribed to. */
 export type ReconcilerEvent =
@@ -7,13 +8,6 @@ export type ReconcilerEvent =
   | SQSEvent
   | EventBridgeEvent<'ECS Task State Change', { startedBy?: string }>
   | ScheduledEvent;
-
-const serviceStartedByPrefix = 'corral/';
-
-/** The service a task belongs to, from its `startedBy`. */
-export function serviceOfStartedBy(startedBy: string | undefined): string | undefined {
-  return startedBy?.startsWith(serviceStartedByPrefix) ? startedBy.slice(serviceStartedByPrefix.length) : undefined;
-}
 
 /**
  * Whether a table stream record is a service's desired state: the only records that trigger the

@@ -1,7 +1,6 @@
 import {
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
-  CreateTableCommand,
   DeleteItemCommand,
   DescribeTimeToLiveCommand,
   GetItemCommand,
@@ -11,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, describe, expect, test } from 'vitest';
+import { ensureTable } from '../../lib/aws/table-setup.js';
 import { type Harness, startHarness } from './local-aws-harness.js';
 
 let h: Harness | undefined;
@@ -19,29 +19,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function createTable(harness: Harness, name = 'corral'): Promise<void> {
-  await harness.dynamo.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-}
-
 const key = { pk: { S: 'service#web' }, sk: { S: 'spec' } };
 
 describe('DynamoDB through the endpoint', () => {
   test('put, get, and a conditional failure raise what the SDK expects', async () => {
     h = await startHarness();
-    await createTable(h);
+    await ensureTable(h.dynamo, 'corral');
     await h.dynamo.send(new PutItemCommand({ TableName: 'corral', Item: { ...key, generation: { N: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
     const got = await h.dynamo.send(new GetItemCommand({ TableName: 'corral', Key: key, ConsistentRead: true }));
     expect(got.Item).toEqual({ ...key, generation: { N: '1' } });
@@ -59,7 +42,7 @@ describe('DynamoDB through the endpoint', () => {
 
   test('every write that changes an item becomes a NEW_AND_OLD_IMAGES stream record, in order', async () => {
     h = await startHarness();
-    await createTable(h);
+    await ensureTable(h.dynamo, 'corral');
     const records: DynamoDBRecord[] = [];
     h.bus.addStreamTarget('corral', (event: DynamoDBStreamEvent) => void records.push(...event.Records));
     const other = { pk: { S: 'service#api' }, sk: { S: 'spec' } };
@@ -106,7 +89,7 @@ describe('DynamoDB through the endpoint', () => {
 
   test('concurrent writes to one item produce records whose images chain', async () => {
     h = await startHarness();
-    await createTable(h);
+    await ensureTable(h.dynamo, 'corral');
     const records: DynamoDBRecord[] = [];
     h.bus.addStreamTarget('corral', (event: DynamoDBStreamEvent) => void records.push(...event.Records));
     await Promise.all(

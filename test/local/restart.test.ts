@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from '../../lib/aws/table-setup.js';
 import { CreateClusterCommand, DescribeTaskDefinitionCommand, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, expect, test } from 'vitest';
@@ -21,20 +22,7 @@ test('with dataDir, table items, task definitions, clusters and secrets survive 
   const key = { pk: { S: 'service#web' }, sk: { S: 'spec' } };
   h = await startHarness({ dataDir, clusters: [] });
   await h.ecs.send(new CreateClusterCommand({ clusterName: 'kept' }));
-  await h.dynamo.send(
-    new CreateTableCommand({
-      TableName: 'corral',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await ensureTable(h.dynamo, 'corral');
   await h.dynamo.send(new PutItemCommand({ TableName: 'corral', Item: { ...key, generation: { N: '7' } } }));
   await h.ecs.send(new RegisterTaskDefinitionCommand(webDefinition));
   await h.ecs.send(new RunTaskCommand({ cluster: 'kept', taskDefinition: 'web', networkConfiguration: awsvpc }));
