@@ -48,7 +48,8 @@ export class EcsEmulator {
     this.clusters = new ClusterRegistry(arns);
     this.taskDefinitions = new TaskDefinitionRegistry(arns, options.accountId);
     const lifecycle = new TaskLifecycle(options.clock, options.delays, {
-      changed: (task) =>
+      changed: (task) => {
+        if (task.lastStatus === 'STOPPED') this.tasks.stopped(task);
         options.bus.putEvents([
           {
             source: 'aws.ecs',
@@ -56,7 +57,8 @@ export class EcsEmulator {
             resources: [task.arn],
             detail: taskEventDetail(task, options.region, options.clock.now()),
           },
-        ]),
+        ]);
+      },
       expired: (task) => this.tasks.remove(task),
     });
     this.tasks = new TaskService({

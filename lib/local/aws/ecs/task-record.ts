@@ -1,6 +1,7 @@
 import type { ClockTimer } from '../../../clock.js';
 import type { ImageBehavior } from '../faults.js';
 import type { HealthCheckTiming, HealthStatus } from './health.js';
+import type { NetworkInterfaceRecord } from './network-interfaces.js';
 import type { Tag } from './tags.js';
 import type { TaskDefinitionRecord } from './task-definitions.js';
 
@@ -51,6 +52,8 @@ export interface TaskRecord {
   stopCode?: string;
   stoppedReason?: string;
   containers: ContainerRecord[];
+  /** The task's ENI when its task definition uses `awsvpc`. */
+  networkInterface?: NetworkInterfaceRecord;
   /** Pending lifecycle timers, cleared when the task stops early. */
   timers: ClockTimer[];
 }

@@ -1,10 +1,11 @@
 import { epochSeconds } from '../input.js';
+import { attachmentsView, containerNetworkInterfacesView } from './network-interfaces.js';
 import type { TaskRecord } from './task-record.js';
 
 /** A task as DescribeTasks, RunTask and StopTask answer it (AWS JSON: times in epoch seconds). */
 export function taskView(task: TaskRecord, region: string, includeTags: boolean): Record<string, unknown> {
   return {
-    attachments: [],
+    attachments: attachmentsView(task, region),
     attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
     availabilityZone: `${region}a`,
     clusterArn: task.clusterArn,
@@ -20,7 +21,7 @@ export function taskView(task: TaskRecord, region: string, includeTags: boolean)
       exitCode: c.exitCode,
       reason: c.reason,
       networkBindings: [],
-      networkInterfaces: [],
+      networkInterfaces: containerNetworkInterfacesView(task),
       healthStatus: c.healthStatus,
       cpu: '0',
     })),
@@ -58,7 +59,7 @@ const iso = (ms: number | undefined): string | undefined => (ms === undefined ? 
 /** The `detail` of an `ECS Task State Change` event: like the task, but times as ISO strings. */
 export function taskEventDetail(task: TaskRecord, region: string, updatedAt: number): Record<string, unknown> {
   return {
-    attachments: [],
+    attachments: attachmentsView(task, region),
     availabilityZone: `${region}a`,
     clusterArn: task.clusterArn,
     connectivity: task.connectivityAt === undefined ? undefined : 'CONNECTED',
@@ -72,7 +73,7 @@ export function taskEventDetail(task: TaskRecord, region: string, updatedAt: num
       runtimeId: c.runtimeId,
       reason: c.reason,
       taskArn: task.arn,
-      networkInterfaces: [],
+      networkInterfaces: containerNetworkInterfacesView(task),
       cpu: '0',
     })),
     cpu: task.cpu,

@@ -7,6 +7,7 @@ import { EcsArns } from './arns.js';
 import type { ClusterRecord, ClusterRegistry } from './clusters.js';
 import { mergeTags, type Tag, validateTags } from './tags.js';
 import type { TaskDefinitionRegistry } from './task-definitions.js';
+import { createNetworkInterface, PrivateAddressPool } from './network-interfaces.js';
 import type { TaskLifecycle } from './task-lifecycle.js';
 import type { ContainerRecord, TaskRecord } from './task-record.js';
 import { taskView } from './task-view.js';
@@ -33,6 +34,7 @@ const clientTokenPattern = /^[\x21-\x7e]+$/;
 export class TaskService {
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly byClientToken = new Map<string, string[]>();
+  private readonly addresses = new PrivateAddressPool();
   private sequence = 0;
 
   constructor(private readonly deps: TaskServiceDeps) {}
@@ -55,7 +57,7 @@ export class TaskService {
     if (launchType !== undefined && !['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'].includes(launchType)) {
       throw invalidParameter(`launchType ${launchType} is not valid`);
     }
-    if (definition.networkMode === 'awsvpc') requireAwsvpcConfiguration(input.object('networkConfiguration'));
+    const subnets = definition.networkMode === 'awsvpc' ? awsvpcSubnets(input.object('networkConfiguration')) : undefined;
     const overrides = input.object('overrides') ?? {};
     validateOverrides(overrides, definition.containerDefinitions.map((c) => c.name));
     const tags = this.launchTags(input, cluster, definition.tags);
@@ -75,7 +77,7 @@ export class TaskService {
         failures.push({ reason: capacityFailureReason });
         continue;
       }
-      launched.push(this.createTask(cluster, definition, { group, startedBy, launchType, overrides, tags }));
+      launched.push(this.createTask(cluster, definition, { group, startedBy, launchType, overrides, tags, subnets }));
     }
     if (clientToken !== undefined) this.byClientToken.set(`${cluster.arn}|${clientToken}`, launched.map((t) => t.arn));
     for (const task of launched) this.deps.lifecycle.launch(task);
@@ -155,6 +157,11 @@ export class TaskService {
     return task?.arn === arn ? task : undefined;
   }
 
+  /** A task reached STOPPED: its ENI is deleted, and its address may go to another task. */
+  stopped(task: TaskRecord): void {
+    if (task.networkInterface) this.addresses.release(task.networkInterface.privateIPv4Address);
+  }
+
   remove(task: TaskRecord): void {
     this.tasks.delete(task.id);
   }
@@ -177,7 +184,7 @@ export class TaskService {
   private createTask(
     cluster: ClusterRecord,
     definition: NonNullable<ReturnType<TaskDefinitionRegistry['find']>>,
-    launch: { group: string; startedBy?: string; launchType?: string; overrides: Record<string, unknown>; tags: Tag[] },
+    launch: { group: string; startedBy?: string; launchType?: string; overrides: Record<string, unknown>; tags: Tag[]; subnets?: string[] },
   ): TaskRecord {
     const id = randomBytes(16).toString('hex');
     const { arns, faults } = this.deps;
@@ -211,6 +218,8 @@ export class TaskService {
       healthStatus: 'UNKNOWN',
       createdAt: this.deps.now(),
       containers,
+      // ECS places the task in one of the subnets asked for; the first is as good as any here.
+      networkInterface: launch.subnets ? createNetworkInterface(launch.subnets[0], this.addresses.allocate()) : undefined,
       timers: [],
     };
     this.tasks.set(id, task);
@@ -218,11 +227,14 @@ export class TaskService {
   }
 }
 
-function requireAwsvpcConfiguration(networkConfiguration: Record<string, unknown> | undefined): void {
+function awsvpcSubnets(networkConfiguration: Record<string, unknown> | undefined): string[] {
   const awsvpc = networkConfiguration?.awsvpcConfiguration as { subnets?: unknown } | undefined;
   if (!awsvpc || !Array.isArray(awsvpc.subnets) || awsvpc.subnets.length === 0) {
     throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
   }
+  if (awsvpc.subnets.length > 16) throw invalidParameter('subnets can have at most 16 items.');
+  if (!awsvpc.subnets.every((s) => typeof s === 'string' && s !== '')) throw invalidParameter('subnets must be non-empty strings.');
+  return awsvpc.subnets as string[];
 }
 
 function validateOverrides(overrides: Record<string, unknown>, containerNames: string[]): void {
