@@ -1,18 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { ListTasksCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { DescribeSecretCommand, PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RotationEvent } from '../../lib/local/aws/index.js';
+import { awsCli, type CliResult } from '../support/aws-cli.js';
 import { type Harness, startHarness, webDefinition } from './local-aws-harness.js';
-
-/**
- * The AWS CLI v2 from Debian's awscli package; called by path because an older v1 `aws` may come
- * first on PATH.
- */
-const awsCli = '/usr/bin/aws';
-const run = promisify(execFile);
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,33 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface CliResult {
-  code: number;
-  json: Record<string, any>;
-  stderr: string;
-}
-
-async function aws(...args: string[]): Promise<CliResult> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-    AWS_MAX_ATTEMPTS: '2',
-  };
-  try {
-    const { stdout, stderr } = await run(awsCli, ['--endpoint-url', h.aws.url, '--output', 'json', ...args], { env });
-    return { code: 0, json: stdout.trim() ? JSON.parse(stdout) : {}, stderr };
-  } catch (error) {
-    const failure = error as { code?: number; stderr?: string };
-    return { code: failure.code ?? -1, json: {}, stderr: failure.stderr ?? String(error) };
-  }
-}
+const aws = (...args: string[]): Promise<CliResult> => awsCli(h.aws.url, ...args);
 
 const networkConfiguration = 'awsvpcConfiguration={subnets=[subnet-local],assignPublicIp=DISABLED}';
 

@@ -32,7 +32,8 @@ export interface LocalAwsOptions {
   bus: LocalBus;
   /**
    * Where state survives restarts: `dynamodb/` (dynalite's LevelDB), `ecs.json` (clusters and task
-   * definitions; tasks do not survive) and `secretsmanager.json`. Undefined keeps all in memory.
+   * definitions; tasks do not survive), `secretsmanager.json` and `cloudwatch.json` (alarms). Undefined
+   * keeps all in memory.
    */
   dataDir?: string;
   delays?: Partial<TaskDelays>;

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { AlarmsEmulator } from './cloudwatch/alarms-emulator.js';
+import { cloudWatchJsonTarget, cloudWatchQueryVersion, serveCloudWatchJson, serveCloudWatchQuery } from './cloudwatch/cloudwatch-protocols.js';
 import { handleControl } from './control.js';
 import { DynamoProxy } from './dynamodb/dynamo-proxy.js';
 import { EcsEmulator } from './ecs/ecs-emulator.js';
 import { AwsError } from './errors.js';
 import { FaultControls } from './faults.js';
 import { defaultTaskDelays, localAwsDefaults, type LocalAwsOptions, type RotationHandler } from './options.js';
+import { parseQueryRequest } from './query-protocol.js';
 import { SecretsEmulator } from './secrets/secrets-emulator.js';
 import { type LocalAwsStats, StatsCounter } from './stats.js';
 
@@ -33,8 +36,9 @@ const serverErrorType = { dynamodb: 'InternalServerError', ecs: 'ServerException
 
 /**
  * The AWS-compatible endpoint of local mode: one HTTP server speaking the AWS JSON protocols,
- * routed by `X-Amz-Target` to dynalite (DynamoDB, with stream records on the bus) or to the ECS
- * and Secrets Manager emulators; `/_corral/*` holds the fault controls. Signatures are not checked.
+ * routed by `X-Amz-Target` to dynalite (DynamoDB, with stream records on the bus) or to the ECS,
+ * Secrets Manager and CloudWatch emulators, and form-encoded Query requests (the AWS CLI's
+ * CloudWatch) by `Version`; `/_corral/*` holds the fault controls. Signatures are not checked.
  */
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const accountId = options.accountId ?? localAwsDefaults.accountId;
@@ -57,14 +61,27 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     stateFile: dataFile('ecs.json'),
   });
   const secrets = new SecretsEmulator({ clock, bus, accountId, region, stateFile: dataFile('secretsmanager.json') });
+  const alarms = new AlarmsEmulator({ clock, bus, accountId, region, stateFile: dataFile('cloudwatch.json') });
 
   async function route(request: http.IncomingMessage, body: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
     const path = new URL(request.url ?? '/', 'http://local').pathname;
     if (path.startsWith('/_corral/')) {
       return json(200, handleControl(faults, request.method ?? 'GET', path, body ? parse(body) : undefined), 'application/json');
     }
+    const query = parseQueryRequest(request.headers['content-type'], body);
+    if (query) {
+      if (query.version !== cloudWatchQueryVersion) {
+        throw new AwsError('InvalidAction', `The local endpoint does not serve the Query API version "${query.version}".`);
+      }
+      stats.record('cloudwatch', query.action);
+      return serveCloudWatchQuery(alarms, query);
+    }
     const target = String(request.headers['x-amz-target'] ?? '');
     const dot = target.indexOf('.');
+    if (target.slice(0, dot) === cloudWatchJsonTarget) {
+      stats.record('cloudwatch', target.slice(dot + 1));
+      return serveCloudWatchJson(alarms, target.slice(dot + 1), body);
+    }
     const service = targetPrefixes[target.slice(0, dot) as keyof typeof targetPrefixes];
     const operation = target.slice(dot + 1);
     if (dot < 0 || service === undefined) {
@@ -100,7 +117,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         })
         .then((answer) => {
           bus.noteActivity();
-          response.writeHead(answer.status, { ...answer.headers, 'x-amzn-requestid': randomUUID() });
+          response.writeHead(answer.status, { 'x-amzn-requestid': randomUUID(), ...answer.headers });
           response.end(answer.body);
         });
     });
