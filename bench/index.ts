@@ -1,6 +1,8 @@
 import { benchPlanner } from './planner.js';
 import { benchSweep } from './sweep.js';
 import { benchRollout, benchWriteToRunTask } from './latency.js';
+import { benchBundles } from './bundles.js';
+import { printTargetSummary, reportAtMost } from './targets.js';
 
 /**
  * `npm run bench`: prints the design's performance figures. Figures, not pass/fail: these
@@ -35,3 +37,16 @@ console.log(`  desired-state write → first RunTask over ${latency.samples} ser
 const rollout = await benchRollout(10);
 console.log(`  10-replica rollout, control plane only: ${fmt(rollout.wallMs, 0)} ms from PUT to Available`);
 }
+
+if (runs('bundles')) {
+console.log('\nLambda bundles: cold import, median CPU time of fresh processes (Lambda environment, source maps on)');
+const figures = await benchBundles();
+console.log(`  reference (DynamoDB, ECS and SQS clients only): ${fmt(figures.referenceMs, 1)} ms`);
+for (const b of figures.bundles) {
+  const heaviest = Object.entries(b.packages).sort((x, y) => y[1] - x[1]).slice(0, 4).map(([p, n]) => `${p} ${Math.round(n / 1024)} KB`).join(', ');
+  console.log(`  ${b.name}: ${Math.round(b.bytes / 1024)} KB, ${fmt(b.importMs, 1)} ms (${heaviest})`);
+  reportAtMost(`${b.name} import time over the reference`, b.ratio, 1.1, '×');
+}
+}
+
+printTargetSummary();

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createApiHandler } from '../../lib/api/app.js';
-import { createAwsClients } from '../../lib/aws/clients.js';
+import { createDynamoClients, createSecretsClient } from '../../lib/aws/clients.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
 import { StateStore } from '../../lib/aws/state-store.js';
 import { JobStore } from '../../lib/aws/job-store.js';
@@ -10,7 +10,7 @@ import { secretRoutes } from '../../lib/api/secret-routes.js';
 import { systemClock } from '../../lib/clock.js';
 
 const environment = readEnvironment();
-const clients = createAwsClients();
+const clients = { ...createDynamoClients(), secrets: createSecretsClient() };
 
 /** The API Lambda behind API Gateway (IAM auth): the same handler local mode serves. */
 const store = new StateStore(clients.documents, environment.tableName, systemClock);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createAwsClients } from '../../lib/aws/clients.js';
+import { createDynamoClients, createEcsClient, createSqsClient } from '../../lib/aws/clients.js';
 import { JobStore } from '../../lib/aws/job-store.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
 import { LeaderElector } from '../../lib/aws/leader-election.js';
@@ -12,7 +12,7 @@ import { reconcilerDependencies } from '../../lib/reconciler/dependencies.js';
 
 const logger = new Logger({ serviceName: 'corral-dispatcher' });
 const environment = readEnvironment();
-const clients = createAwsClients();
+const clients = { ...createDynamoClients(), ecs: createEcsClient(), sqs: createSqsClient() };
 const reconciler = reconcilerDependencies(environment, clients, logger);
 
 /**

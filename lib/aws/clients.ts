@@ -23,24 +23,42 @@ export interface AwsClients {
   sqs: SQSClient;
 }
 
+/** The clients one function uses: a Lambda builds (and its bundle carries) only those. */
+export type ClientName = keyof AwsClients;
+
 /** Options for a local endpoint: any credentials are accepted there. */
 export function localClientOptions(endpoint: string): ClientOptions {
   return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 }
 
-export function createAwsClients(options: ClientOptions = {}): AwsClients {
-  const config = {
+function sdkConfig(options: ClientOptions) {
+  return {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   };
-  const dynamo = new DynamoDBClient(config);
-  return {
-    dynamo,
-    documents: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-    ecs: new ECSClient(config),
-    secrets: new SecretsManagerClient(config),
-    sqs: new SQSClient(config),
-  };
+}
+
+/** The DynamoDB client and the document client over it. */
+export function createDynamoClients(options: ClientOptions = {}): Pick<AwsClients, 'dynamo' | 'documents'> {
+  const dynamo = new DynamoDBClient(sdkConfig(options));
+  return { dynamo, documents: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }) };
+}
+
+export function createEcsClient(options: ClientOptions = {}): ECSClient {
+  return new ECSClient(sdkConfig(options));
+}
+
+export function createSecretsClient(options: ClientOptions = {}): SecretsManagerClient {
+  return new SecretsManagerClient(sdkConfig(options));
+}
+
+export function createSqsClient(options: ClientOptions = {}): SQSClient {
+  return new SQSClient(sdkConfig(options));
+}
+
+/** Every client: local mode and the tests, which run all the functions in one process. */
+export function createAwsClients(options: ClientOptions = {}): AwsClients {
+  return { ...createDynamoClients(options), ecs: createEcsClient(options), secrets: createSecretsClient(options), sqs: createSqsClient(options) };
 }

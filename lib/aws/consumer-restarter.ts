@@ -1,6 +1,6 @@
 import type { ConsumerRestarter } from '../rotation/index.js';
 import { sameSecret } from '../core/secret-names.js';
-import { createAwsClients } from './clients.js';
+import { createDynamoClients } from './clients.js';
 import { StateStore } from './state-store.js';
 import { systemClock } from '../clock.js';
 
@@ -38,5 +38,5 @@ export function createConsumerRestarter(store: StateStore = storeFromEnvironment
 function storeFromEnvironment(): StateStore {
   const tableName = process.env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set');
-  return new StateStore(createAwsClients().documents, tableName, systemClock);
+  return new StateStore(createDynamoClients().documents, tableName, systemClock);
 }

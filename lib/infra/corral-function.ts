@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { lambdaBundleSettings } from './bundle-settings.js';
 import { infraDefaults } from './defaults.js';
 import { projectRoot } from './project-paths.js';
 
@@ -18,12 +19,6 @@ export interface CorralFunctionProps {
   readonly timeout: Duration;
   readonly environment?: Record<string, string>;
 }
-
-/**
- * esbuild emits ESM (`index.mjs`); CommonJS dependencies bundled into it still call `require`,
- * which ESM lacks, so the bundle starts by defining one.
- */
-const requireShim = "import { createRequire as __corralCreateRequire } from 'node:module'; const require = __corralCreateRequire(import.meta.url);";
 
 /**
  * A Corral Lambda: Node.js 24 on Graviton, bundled as minified ESM with source maps by the
@@ -65,15 +60,10 @@ export class CorralFunction extends Construct {
         ...props.environment,
       },
       bundling: {
+        ...lambdaBundleSettings,
+        mainFields: [...lambdaBundleSettings.mainFields],
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: requireShim,
-        minify: true,
-        sourceMap: true,
         forceDockerBundling: false,
-        // The SDK is bundled, not taken from the runtime, so the deployed code runs the SDK
-        // version the tests ran.
         externalModules: [],
       },
     });

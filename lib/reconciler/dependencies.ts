@@ -12,7 +12,7 @@ import type { ReconcilerDependencies } from './reconcile-service.js';
 /** The reconciler's ports on real AWS clients, from the stack's environment. */
 export function reconcilerDependencies(
   environment: CorralEnvironment,
-  clients: AwsClients,
+  clients: Pick<AwsClients, 'documents' | 'ecs' | 'sqs'>,
   logger: Logger,
 ): Omit<ReconcilerDependencies, 'holder'> {
   return {

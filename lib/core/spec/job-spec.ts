@@ -1,10 +1,10 @@
-import jobSchema from '../../../schema/job-spec.schema.json' with { type: 'json' };
 import type { ConcurrencyPolicy } from '../jobs/concurrency.js';
 import { isSchedule, parseSchedule } from '../jobs/schedule.js';
 import { cleanFields, hasField, taskSettingProblems } from './checks.js';
 import type { FieldError, SpecValidation } from './field-error.js';
 import { cloneAsJson, isPlainObject } from './json-clone.js';
-import { compileSchemaCheck } from './schema-check.js';
+import { validateJobSpecSchema } from './generated/validators.js';
+import { checkWith } from './schema-check.js';
 
 /** A job spec as validated: every default filled, the schedule known to parse. */
 export interface JobSpec {
@@ -20,14 +20,12 @@ export interface JobSpec {
   secrets: Record<string, string>;
 }
 
-const checkSchema = compileSchemaCheck(jobSchema);
-
 /** Validates a job spec a user sent and fills its defaults; never throws, never mutates input. */
 export function validateJobSpec(input: unknown): SpecValidation<JobSpec> {
   const data = cloneAsJson(input);
   if (data === undefined) return { ok: false, errors: [{ field: '', message: 'must be a JSON object' }] };
   const memoryGiven = hasField(data, 'memory');
-  const errors = checkSchema(data);
+  const errors = checkWith(validateJobSpecSchema, data);
   const isClean = cleanFields(errors);
   errors.push(...taskSettingProblems(data, isClean, memoryGiven));
   if (isClean('schedule') && isPlainObject(data)) errors.push(...scheduleProblems(data.schedule as string));

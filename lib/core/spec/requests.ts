@@ -1,7 +1,7 @@
-import serviceSchema from '../../../schema/service-spec.schema.json' with { type: 'json' };
 import type { BodyValidation } from './field-error.js';
 import { cloneAsJson } from './json-clone.js';
-import { compileSchemaCheck } from './schema-check.js';
+import { validateRollbackRequestSchema, validateScaleRequestSchema } from './generated/validators.js';
+import { checkWith } from './schema-check.js';
 
 /** Body of POST /services/{name}/scale. */
 export interface ScaleRequest {
@@ -13,26 +13,9 @@ export interface RollbackRequest {
   revision?: number;
 }
 
-const checkScale = compileSchemaCheck({
-  type: 'object',
-  additionalProperties: false,
-  required: ['replicas'],
-  properties: { replicas: serviceSchema.properties.replicas },
-  errorMessage: 'must be a JSON object like {"replicas": 3}',
-});
-
-const checkRollback = compileSchemaCheck({
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    revision: { type: 'integer', minimum: 1, errorMessage: 'must be a positive integer' },
-  },
-  errorMessage: 'must be a JSON object like {"revision": 3} or {}',
-});
-
 export function validateScaleRequest(input: unknown): BodyValidation<ScaleRequest> {
   const data = cloneAsJson(input);
-  const errors = checkScale(data);
+  const errors = checkWith(validateScaleRequestSchema, data);
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, replicas: (data as ScaleRequest).replicas };
 }
@@ -40,7 +23,7 @@ export function validateScaleRequest(input: unknown): BodyValidation<ScaleReques
 /** `undefined` (no body at all) asks for the previous stable revision, as `{}` does. */
 export function validateRollbackRequest(input: unknown): BodyValidation<RollbackRequest> {
   const data = input === undefined ? {} : cloneAsJson(input);
-  const errors = checkRollback(data);
+  const errors = checkWith(validateRollbackRequestSchema, data);
   if (errors.length > 0) return { ok: false, errors };
   const { revision } = data as RollbackRequest;
   return revision === undefined ? { ok: true } : { ok: true, revision };

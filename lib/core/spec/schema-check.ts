@@ -1,25 +1,15 @@
-import { Ajv, type AnySchemaObject, type ErrorObject } from 'ajv';
+import type { AnySchemaObject, ErrorObject } from 'ajv';
 import { fieldPath, type FieldError } from './field-error.js';
+import type { CompiledValidator } from './generated/validators.js';
 
 /**
- * One Ajv for every schema in lib/core. `useDefaults` fills defaults into the data it checks
- * (callers pass a copy); `verbose` puts each failing schema on its error, which is where the
- * human message comes from; `allErrors` reports every problem, not the first. Strict tuples
- * are off because a health-check command is a tuple with open-ended arguments ("CMD", ...).
+ * Checks `data` with a validator compiled at build time (bin/generate-validators.ts: defaults
+ * filled in, every error reported, each error carrying its schema), filling its defaults in
+ * place; [] when it conforms. `errorMessage` in a schema is the message for a value it rejects:
+ * the keyword VS Code's JSON editor shows for a failed property, so users see the same words.
  */
-const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strictTuples: false });
-/**
- * `errorMessage` is the message for a value its schema rejects. It is the keyword VS Code's
- * JSON editor shows for a failed property, so users see the same words in their editor.
- */
-ajv.addKeyword('errorMessage');
-
-/** Checks `data` against a schema, filling its defaults in place; [] when it conforms. */
-export type SchemaCheck = (data: unknown) => FieldError[];
-
-export function compileSchemaCheck(schema: AnySchemaObject): SchemaCheck {
-  const validate = ajv.compile(schema);
-  return (data) => (validate(data) ? [] : toFieldErrors(validate.errors ?? [], data));
+export function checkWith(validate: CompiledValidator, data: unknown): FieldError[] {
+  return validate(data) ? [] : toFieldErrors(validate.errors ?? [], data);
 }
 
 /** One message per field: the schema's own errorMessage when it has one, else Ajv's. */

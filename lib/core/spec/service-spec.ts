@@ -1,9 +1,9 @@
-import serviceSchema from '../../../schema/service-spec.schema.json' with { type: 'json' };
 import { cleanFields, hasField, taskSettingProblems, type IsClean } from './checks.js';
 import type { FieldError, SpecValidation } from './field-error.js';
 import { cloneAsJson, isPlainObject } from './json-clone.js';
 import { isLiteralZero } from './rollout.js';
-import { compileSchemaCheck } from './schema-check.js';
+import { validateServiceSpecSchema } from './generated/validators.js';
+import { checkWith } from './schema-check.js';
 
 /** A count of tasks (3) or a percentage of replicas ("25%"). */
 export type CountOrPercent = number | `${number}%`;
@@ -45,8 +45,6 @@ export interface ServiceSpec {
   revisionHistoryLimit: number;
 }
 
-const checkSchema = compileSchemaCheck(serviceSchema);
-
 /**
  * Validates a service spec a user sent and fills its defaults. Never throws and never mutates
  * `input`; every problem is reported with its field path.
@@ -55,7 +53,7 @@ export function validateServiceSpec(input: unknown): SpecValidation<ServiceSpec>
   const data = cloneAsJson(input);
   if (data === undefined) return { ok: false, errors: [{ field: '', message: 'must be a JSON object' }] };
   const memoryGiven = hasField(data, 'memory');
-  const errors = checkSchema(data);
+  const errors = checkWith(validateServiceSpecSchema, data);
   const isClean = cleanFields(errors);
   errors.push(...taskSettingProblems(data, isClean, memoryGiven), ...rolloutProblems(data, isClean));
   if (errors.length > 0) return { ok: false, errors };
