@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js';
 import type { Lease } from '../core/lease/index.js';
 import type { JobSpec } from '../core/spec/index.js';
 import { fencedCondition, fencedWriteRejection, type FencedTarget } from './lease-fence.js';
-import { isConditionalCheckFailure } from './lease-items.js';
+import { isConditionalCheckFailure } from './condition-failures.js';
 import { ConflictError, GenerationMismatchError, NotFoundError } from './store-errors.js';
 import { tableSchema } from './table-schema.js';
 import { checkIfMatch, queryAll, withGenerationRetry, type WriteOptions } from './generation-writes.js';

@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Lease } from '../core/lease/lease.js';
 
 /** Errors of the lease store and of writes fenced by a lease. */
@@ -50,8 +51,9 @@ export class LeaseLostError extends LeaseError {
 }
 
 /**
- * A write refused because the item was already written under a newer lease token: the writer
- * was superseded and must stop acting.
+ * A write refused because a newer lease token got there first: `item` (a written item, or the
+ * lease itself for a transactional write) carries token `fence`. The writer was superseded and
+ * must stop acting.
  */
 export class FencedWriteRejectedError extends LeaseError {
   constructor(
@@ -60,8 +62,24 @@ export class FencedWriteRejectedError extends LeaseError {
     readonly item: string,
     options?: { cause?: unknown },
   ) {
-    super(`write to ${item} with fencing token ${token} rejected: already written with token ${fence}`, options);
+    super(`write with fencing token ${token} rejected: ${item} carries token ${fence}`, options);
     this.name = 'FencedWriteRejectedError';
+  }
+}
+
+/**
+ * A fenced transaction whose lease check held but whose own conditions did not: `failedActions`
+ * are the indexes (in the caller's list of actions) of the writes whose condition failed, with
+ * the items those conditions saw when the action asked with ALL_OLD.
+ */
+export class FencedConditionFailedError extends LeaseError {
+  constructor(
+    readonly failedActions: readonly number[],
+    readonly items: ReadonlyMap<number, Record<string, AttributeValue>>,
+    options?: { cause?: unknown },
+  ) {
+    super(`fenced write refused: the condition of action ${failedActions.join(', ')} failed`, options);
+    this.name = 'FencedConditionFailedError';
   }
 }
 

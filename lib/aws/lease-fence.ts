@@ -1,7 +1,7 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Lease } from '../core/lease/lease.js';
 import { FencedWriteRejectedError, LeaseStoreError } from './lease-errors.js';
-import { conditionFailureItem, isConditionalCheckFailure } from './lease-items.js';
+import { conditionFailureItem, isConditionalCheckFailure } from './condition-failures.js';
 
 /**
  * Fencing for writes made under a lease, to items other than the lease itself.
@@ -11,9 +11,10 @@ import { conditionFailureItem, isConditionalCheckFailure } from './lease-items.j
  * token. Tokens grow with every acquisition, so once a newer holder has written an item, a
  * superseded holder (paused past its lease, then waking up) is refused there.
  *
- * Fencing is per item. Checking the lease item itself in the same write would need
- * TransactWriteItems, which dynalite (local mode) does not have, so Corral fences the same way
- * everywhere: an item refuses an old token only after the newer holder's first write to it.
+ * Fencing is per item: an item refuses an old token only after the newer holder's first write
+ * to it. `writeFenced` (fenced-transaction.ts) is stronger — a ConditionCheck on the lease item in
+ * the same TransactWriteItems refuses a superseded holder on every item — and is what new writes
+ * under a lease should use; this per-item fence serves single writes outside a transaction.
  * Until then the old holder's writes to that item are still accepted; they are ordered before
  * every write of the newer holder, so no item ever sees a smaller token after a larger one.
  * Example: A holds token 7 and writes status (fence 7), then stalls; B acquires token 8. If A

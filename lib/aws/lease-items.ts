@@ -44,18 +44,3 @@ export function leaseFromRawItem(name: string, item: Record<string, AttributeVal
     durationMs: Number(item[leaseAttributes.durationMs]?.N ?? 0),
   };
 }
-
-export function isConditionalCheckFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-/**
- * The item a failed condition saw, when the request asked for it with
- * `ReturnValuesOnConditionCheckFailure: ALL_OLD` and the service honours it (DynamoDB does,
- * dynalite does not). Undefined when absent.
- */
-export function conditionFailureItem(error: unknown): Record<string, AttributeValue> | undefined {
-  if (!isConditionalCheckFailure(error)) return undefined;
-  const item = (error as { Item?: Record<string, AttributeValue> }).Item;
-  return item !== undefined && Object.keys(item).length > 0 ? item : undefined;
-}

@@ -2,9 +2,8 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateComm
 import type { Lease } from '../core/lease/lease.js';
 import type { LeaseOptions } from '../core/lease/options.js';
 import { LeaseHeldError, LeaseLostError, LeaseStoreError, type LeaseError } from './lease-errors.js';
+import { conditionFailureItem, isConditionalCheckFailure } from './condition-failures.js';
 import {
-  conditionFailureItem,
-  isConditionalCheckFailure,
   leaseAttributes,
   leaseFromItem,
   leaseFromRawItem,

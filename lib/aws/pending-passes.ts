@@ -1,6 +1,7 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Lease } from '../core/lease/index.js';
-import { isConditionalCheckFailure, leaseAttributes, leaseKey } from './lease-items.js';
+import { isConditionalCheckFailure } from './condition-failures.js';
+import { leaseAttributes, leaseKey } from './lease-items.js';
 
 const pendingAttribute = 'pendingPass';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaderElector } from '../../lib/aws/leader-election.js';
 import { FencedWriteRejectedError } from '../../lib/aws/lease-errors.js';
 import { fencedCondition, fencedWriteRejection } from '../../lib/aws/lease-fence.js';
-import { isConditionalCheckFailure } from '../../lib/aws/lease-items.js';
+import { isConditionalCheckFailure } from '../../lib/aws/condition-failures.js';
 import { DynamoLeaseStore } from '../../lib/aws/lease-store.js';
 import { tableSchema } from '../../lib/aws/table-schema.js';
 import { defaultLeaseOptions, toleratedClockSkewMs, type Lease } from '../../lib/core/lease/index.js';

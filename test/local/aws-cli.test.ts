@@ -123,4 +123,52 @@ describe.concurrent('AWS CLI v2 against the endpoint', () => {
     expect(conditional.code).not.toBe(0);
     expect(conditional.stderr).toContain('(ConditionalCheckFailedException) when calling the PutItem operation');
   });
+
+  test('DynamoDB: transact-write-items commits or cancels with reasons, transact-get-items and batch-get-item read', async () => {
+    await h.dynamo.send(
+      new CreateTableCommand({
+        TableName: 'cli-tx',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+    const check = (token: string) => ({
+      ConditionCheck: {
+        TableName: 'cli-tx',
+        Key: { pk: { S: 'lease' } },
+        ConditionExpression: 'attribute_not_exists(pk) OR #t = :t',
+        ExpressionAttributeNames: { '#t': 'token' },
+        ExpressionAttributeValues: { ':t': { N: token } },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    });
+    const committed = await aws('dynamodb', 'transact-write-items', '--transact-items', JSON.stringify([
+      { Put: { TableName: 'cli-tx', Item: { pk: { S: 'lease' }, token: { N: '2' } } } },
+      { Put: { TableName: 'cli-tx', Item: { pk: { S: 'status' }, phase: { S: 'Available' } } } },
+    ]));
+    expect(committed.code).toBe(0);
+    const [cancelled, twice, got, batch] = await Promise.all([
+      aws('dynamodb', 'transact-write-items', '--transact-items', JSON.stringify([
+        check('1'),
+        { Delete: { TableName: 'cli-tx', Key: { pk: { S: 'status' } } } },
+      ])),
+      aws('dynamodb', 'transact-write-items', '--transact-items', JSON.stringify([
+        { Put: { TableName: 'cli-tx', Item: { pk: { S: 'x' } } } },
+        { Delete: { TableName: 'cli-tx', Key: { pk: { S: 'x' } } } },
+      ])),
+      aws('dynamodb', 'transact-get-items', '--transact-items', JSON.stringify([
+        { Get: { TableName: 'cli-tx', Key: { pk: { S: 'status' } } } },
+        { Get: { TableName: 'cli-tx', Key: { pk: { S: 'lease' } } } },
+      ])),
+      aws('dynamodb', 'batch-get-item', '--request-items', JSON.stringify({ 'cli-tx': { Keys: [{ pk: { S: 'status' } }, { pk: { S: 'none' } }] } })),
+    ]);
+    expect(cancelled.code).not.toBe(0);
+    expect(cancelled.stderr).toContain('(TransactionCanceledException) when calling the TransactWriteItems operation');
+    expect(cancelled.stderr).toContain('[ConditionalCheckFailed, None]');
+    expect(twice.stderr).toContain('(ValidationException) when calling the TransactWriteItems operation: Transaction request cannot include multiple operations on one item');
+    // The cancelled delete left the status in place.
+    expect(got.json.Responses).toEqual([{ Item: { pk: { S: 'status' }, phase: { S: 'Available' } } }, { Item: { pk: { S: 'lease' }, token: { N: '2' } } }]);
+    expect(batch.json.Responses['cli-tx']).toEqual([{ pk: { S: 'status' }, phase: { S: 'Available' } }]);
+  });
 });

@@ -1,45 +1,42 @@
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { ensureTable } from '../../lib/aws/table-setup.js';
 import { localTableName } from '../../lib/aws/table-schema.js';
+import { startLocalAws } from '../../lib/local/aws/index.js';
+import { LocalBus } from '../../lib/local/bus.js';
+import { VirtualClock } from '../../lib/local/virtual-clock.js';
 
 export interface TestDynamo {
-  /** `http://127.0.0.1:<port>` of the in-process dynalite. */
+  /** `http://127.0.0.1:<port>` of the local endpoint. */
   readonly endpoint: string;
   /** The Corral table, already ACTIVE. */
   readonly tableName: string;
   /** A low-level client pointed at `endpoint` (wrap it in a DynamoDBDocumentClient as needed). */
   readonly client: DynamoDBClient;
-  /** Destroys the client and stops the server. */
+  /** Destroys the client and stops the endpoint. */
   close(): Promise<void>;
 }
 
 /**
- * Starts an in-memory dynalite on a free port of 127.0.0.1 and creates the Corral table
- * (pk/sk plus the `byKind` index, as lib/aws/table-setup.ts lays it out).
- * Each call gets its own server and data, so test files never see each other's items.
+ * Starts local mode's AWS endpoint on a free port of 127.0.0.1 — DynamoDB is an in-memory
+ * dynalite behind Corral's proxy, so transactions and ALL_OLD on failed conditions work as in
+ * DynamoDB — and creates the Corral table (pk/sk plus the `byKind` index, as
+ * lib/aws/table-setup.ts lays it out). Each call gets its own endpoint and data, so test files
+ * never see each other's items.
  */
 export async function startTestDynamo(tableName = localTableName): Promise<TestDynamo> {
-  // Zero delays: tables are ACTIVE as soon as CreateTable returns, no polling needed.
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const clock = new VirtualClock();
+  const bus = new LocalBus({ clock });
+  const aws = await startLocalAws({ port: 0, clock, bus });
   const client = new DynamoDBClient({
-    endpoint,
+    endpoint: aws.url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
 
   const close = async (): Promise<void> => {
     client.destroy();
-    await new Promise<void>((resolve, reject) =>
-      server.close((err?: Error) => (err ? reject(err) : resolve())),
-    );
+    bus.close();
+    await aws.close();
   };
   try {
     await ensureTable(client, tableName);
@@ -47,5 +44,5 @@ export async function startTestDynamo(tableName = localTableName): Promise<TestD
     await close();
     throw error;
   }
-  return { endpoint, tableName, client, close };
+  return { endpoint: aws.url, tableName, client, close };
 }

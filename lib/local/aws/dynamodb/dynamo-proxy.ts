@@ -6,6 +6,9 @@ import type { Clock } from '../../../clock.js';
 import type { LocalBus } from '../../bus.js';
 import { type Item, streamRecord } from './stream-records.js';
 import { TableLocks } from './table-locks.js';
+import { TimeToLiveSettings } from './time-to-live.js';
+import { Transactions } from './transactions.js';
+import { readTables, writeTargets } from './write-targets.js';
 
 export interface DynamoProxyOptions {
   /** LevelDB directory for dynalite; undefined keeps tables in memory. */
@@ -28,25 +31,37 @@ interface TableInfo {
 }
 
 const writeOperations = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+const readOperations = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
 const tableChangingOperations = new Set(['CreateTable', 'DeleteTable', 'UpdateTable']);
 
 /**
  * DynamoDB through an embedded dynalite on a private loopback port, plus what dynalite lacks:
- * a NEW_AND_OLD_IMAGES stream record on the bus for every write that changed an item, and
- * Update/DescribeTimeToLive answers (the TTL setting is remembered; items do not expire).
+ * TransactWriteItems and TransactGetItems (transactions.ts), a NEW_AND_OLD_IMAGES stream record
+ * on the bus for every write that changed an item, the item a failed condition saw when a write
+ * asks for it (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), and Update/DescribeTimeToLive
+ * answers (the TTL setting is remembered; items do not expire).
  */
 export class DynamoProxy {
   private readonly locks = new TableLocks();
   private readonly tables = new Map<string, TableInfo>();
-  private readonly ttl = new Map<string, { AttributeName: string; Enabled: boolean }>();
+  private readonly ttl = new TimeToLiveSettings();
   private readonly agent = new http.Agent({ keepAlive: true });
+  private readonly transactions: Transactions;
   private sequence = 0n;
 
   private constructor(
     private readonly server: http.Server,
     private readonly port: number,
     private readonly options: DynamoProxyOptions,
-  ) {}
+  ) {
+    this.transactions = new Transactions({
+      locks: this.locks,
+      clock: options.clock,
+      keyNames: async (table) => (await this.tableInfo(table))?.keyNames,
+      call: (operation, payload) => this.call(operation, payload),
+      publish: (table, before, after) => this.publish(table, before, after),
+    });
+  }
 
   static async start(options: DynamoProxyOptions): Promise<DynamoProxy> {
     if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
@@ -64,20 +79,26 @@ export class DynamoProxy {
   }
 
   async handle(operation: string, body: string, headers: http.IncomingHttpHeaders): Promise<ProxiedResponse> {
-    if (operation === 'UpdateTimeToLive' || operation === 'DescribeTimeToLive') return this.timeToLive(operation, body);
+    if (operation === 'UpdateTimeToLive' || operation === 'DescribeTimeToLive') return answerOf(200, this.ttl.handle(operation, body));
     if (tableChangingOperations.has(operation)) {
       const response = await this.send(body, headers);
       this.tables.clear();
       return response;
     }
-    if (!writeOperations.has(operation)) return this.send(body, headers);
-    let request: Record<string, unknown>;
-    try {
-      request = JSON.parse(body) as Record<string, unknown>;
-    } catch {
-      return this.send(body, headers);
+    const isTransaction = operation === 'TransactWriteItems' || operation === 'TransactGetItems';
+    if (!isTransaction && !writeOperations.has(operation) && !(readOperations.has(operation) && this.locks.anyHeld)) return this.send(body, headers);
+    const request = parseRequest(body);
+    if (request === undefined) return this.send(body, headers);
+    if (isTransaction) {
+      const answer = operation === 'TransactWriteItems' ? await this.transactions.write(request) : await this.transactions.get(request);
+      return answerOf(answer.status, answer.json);
     }
-    const writes = await this.describeWrites(operation, request);
+    if (readOperations.has(operation)) {
+      // A read of a table a write holds waits for it, so it never sees half a transaction.
+      const tables = readTables(operation, request).filter((t) => this.locks.isHeld(t));
+      return tables.length === 0 ? this.send(body, headers) : this.locks.withTables(tables, () => this.send(body, headers));
+    }
+    const writes = await writeTargets(operation, request, async (table) => (await this.tableInfo(table))?.keyNames);
     if (writes === undefined) return this.send(body, headers);
     return this.locks.withTables(
       writes.map((w) => w.table),
@@ -87,36 +108,11 @@ export class DynamoProxy {
         if (response.status === 200) {
           const after = await Promise.all(writes.map((w) => this.getItem(w.table, w.key)));
           writes.forEach((write, i) => this.publish(write.table, before[i], after[i]));
+          return response;
         }
-        return response;
+        return withFailedConditionItem(response, request, before[0]);
       },
     );
-  }
-
-  /** Which items a write touches; undefined when that cannot be told (dynalite will reject it). */
-  private async describeWrites(operation: string, request: Record<string, unknown>): Promise<{ table: string; key: Item }[] | undefined> {
-    const single = async (item: unknown, table: unknown): Promise<{ table: string; key: Item } | undefined> => {
-      if (typeof table !== 'string' || typeof item !== 'object' || item === null) return undefined;
-      const info = await this.tableInfo(table);
-      if (!info) return undefined;
-      const source = item as Item;
-      if (!info.keyNames.every((k) => k in source)) return undefined;
-      return { table, key: Object.fromEntries(info.keyNames.map((k) => [k, source[k]])) };
-    };
-    if (operation === 'PutItem') return wrap(await single(request.Item, request.TableName));
-    if (operation === 'UpdateItem' || operation === 'DeleteItem') return wrap(await single(request.Key, request.TableName));
-    const requestItems = request.RequestItems as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]> | undefined;
-    if (!requestItems || typeof requestItems !== 'object') return undefined;
-    const writes: { table: string; key: Item }[] = [];
-    for (const [table, entries] of Object.entries(requestItems)) {
-      if (!Array.isArray(entries)) return undefined;
-      for (const entry of entries) {
-        const write = await single(entry?.PutRequest?.Item ?? entry?.DeleteRequest?.Key, table);
-        if (!write) return undefined;
-        writes.push(write);
-      }
-    }
-    return writes;
   }
 
   private publish(table: string, before: Item | undefined, after: Item | undefined): void {
@@ -151,31 +147,19 @@ export class DynamoProxy {
 
   private async getItem(table: string, key: Item): Promise<Item | undefined> {
     const response = await this.call('GetItem', { TableName: table, Key: key, ConsistentRead: true });
-    if (response.status !== 200) throw new Error(`reading ${table} for its stream failed: ${response.body}`);
+    if (response.status !== 200) throw new Error(`reading ${table} for its stream failed: ${JSON.stringify(response.json)}`);
     return (response.json as { Item?: Item }).Item;
   }
 
-  private timeToLive(operation: string, body: string): ProxiedResponse {
-    const request = JSON.parse(body || '{}') as { TableName?: string; TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean } };
-    const table = request.TableName ?? '';
-    if (operation === 'UpdateTimeToLive' && request.TimeToLiveSpecification) this.ttl.set(table, request.TimeToLiveSpecification);
-    const spec = this.ttl.get(table);
-    const json =
-      operation === 'UpdateTimeToLive'
-        ? { TimeToLiveSpecification: request.TimeToLiveSpecification }
-        : { TimeToLiveDescription: spec?.Enabled ? { TimeToLiveStatus: 'ENABLED', AttributeName: spec.AttributeName } : { TimeToLiveStatus: 'DISABLED' } };
-    return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(json) };
-  }
-
   /** An internal request; dynalite wants a SigV4-shaped Authorization header but checks no signature. */
-  private async call(operation: string, payload: unknown): Promise<ProxiedResponse & { json: unknown }> {
+  private async call(operation: string, payload: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
     const response = await this.send(JSON.stringify(payload), {
       'x-amz-target': `DynamoDB_20120810.${operation}`,
       'content-type': 'application/x-amz-json-1.0',
       authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
       'x-amz-date': '20260101T000000Z',
     });
-    return { ...response, json: JSON.parse(response.body || '{}') };
+    return { status: response.status, json: JSON.parse(response.body || '{}') as Record<string, unknown> };
   }
 
   private send(body: string, headers: http.IncomingHttpHeaders): Promise<ProxiedResponse> {
@@ -206,6 +190,27 @@ export class DynamoProxy {
   }
 }
 
-function wrap<T>(value: T | undefined): T[] | undefined {
-  return value === undefined ? undefined : [value];
+function parseRequest(body: string): Record<string, unknown> | undefined {
+  try {
+    const request: unknown = JSON.parse(body);
+    return typeof request === 'object' && request !== null ? (request as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function answerOf(status: number, json: unknown): ProxiedResponse {
+  return { status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(json) };
+}
+
+/**
+ * A single-item write whose condition failed carries the item it saw when the request asked for
+ * it with `ReturnValuesOnConditionCheckFailure: ALL_OLD`, as DynamoDB answers (dynalite omits it).
+ */
+function withFailedConditionItem(response: ProxiedResponse, request: Record<string, unknown>, before: Item | undefined): ProxiedResponse {
+  if (request.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD' || before === undefined || !response.body.includes('ConditionalCheckFailedException')) return response;
+  const json = JSON.parse(response.body) as Record<string, unknown>;
+  // The body changed, so dynalite's x-amz-crc32 no longer matches it (the AWS CLI checks it).
+  const { 'x-amz-crc32': _crc, ...headers } = response.headers;
+  return { status: response.status, headers, body: JSON.stringify({ ...json, Item: before }) };
 }

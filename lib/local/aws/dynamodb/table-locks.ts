@@ -5,6 +5,15 @@
 export class TableLocks {
   private readonly tails = new Map<string, Promise<void>>();
 
+  /** Whether any table is locked (cheap: lets unlocked reads skip parsing their request). */
+  get anyHeld(): boolean {
+    return this.tails.size > 0;
+  }
+
+  isHeld(table: string): boolean {
+    return this.tails.has(table);
+  }
+
   async withTables<T>(tables: string[], work: () => Promise<T>): Promise<T> {
     // Acquire in sorted order so two multi-table batches cannot deadlock each other.
     const sorted = [...new Set(tables)].sort();
