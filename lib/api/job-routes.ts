@@ -55,7 +55,7 @@ export function jobRoutes(deps: { jobs: JobStore; clock: Clock }): Route[] {
         const name = jobName(event);
         const body = parseJsonBody(event);
         const ifMatch = ifMatchGeneration(event);
-        const result = validateJobSpec(body);
+        const result = validateJobSpec(body, deps.clock.now());
         if (!result.ok) throw new ValidationError(result.errors, 'the job spec is invalid');
         const { record, created } = await translateStoreErrors(() => deps.jobs.putJob(name, result.spec, { ifMatch }));
         return respondWith(created ? 201 : 200, record);

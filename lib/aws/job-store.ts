@@ -13,6 +13,7 @@ import { fencedCondition, fencedWriteRejection, type FencedTarget } from './leas
 import { isConditionalCheckFailure } from './condition-failures.js';
 import { ConflictError, GenerationMismatchError, NotFoundError } from './store-errors.js';
 import { tableSchema } from './table-schema.js';
+import { fromStoredVariables, toStoredVariables } from './variable-items.js';
 import { checkIfMatch, queryAll, withGenerationRetry, type WriteOptions } from './generation-writes.js';
 
 /** A job's desired state, as the API wrote it. */
@@ -330,7 +331,7 @@ export class JobStore {
       : { ConditionExpression: 'generation = :expected', ExpressionAttributeValues: { ':expected': expectedGeneration } };
     await this.db.send(new PutCommand({
       TableName: this.tableName,
-      Item: { ...this.key(record.name, keys.spec), kind: 'job', ...withoutUndefined(record) },
+      Item: { ...this.key(record.name, keys.spec), kind: 'job', ...withoutUndefined(record), spec: toStoredVariables(record.spec) },
       ...condition,
     }));
   }
@@ -354,7 +355,7 @@ function toJobRecord(item: Record<string, unknown>): JobRecord {
   return {
     name: String(item.name),
     generation: Number(item.generation),
-    spec: item.spec as JobSpec,
+    spec: fromStoredVariables<JobSpec>(item.spec),
     scheduleAnchor: Number(item.scheduleAnchor),
     deleting: item.deleting === true,
     createdAt: String(item.createdAt),

@@ -18,6 +18,7 @@ import { tableSchema } from './table-schema.js';
 import type { Lease } from '../core/lease/index.js';
 import { fencedCondition, fencedWriteRejection } from './lease-fence.js';
 import { ConflictError, GenerationMismatchError, NotFoundError } from './store-errors.js';
+import { fromStoredVariables, toStoredVariables } from './variable-items.js';
 import { checkIfMatch, queryAll, withGenerationRetry, type WriteOptions } from './generation-writes.js';
 
 export type { WriteOptions };
@@ -231,7 +232,7 @@ export class StateStore {
     try {
       await this.db.send(new PutCommand({
         TableName: this.tableName,
-        Item: { pk: keys.service(name), sk: keys.revision(record.revision), ...record },
+        Item: { pk: keys.service(name), sk: keys.revision(record.revision), ...record, template: toStoredVariables(record.template) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
     } catch (error) {
@@ -350,7 +351,7 @@ export class StateStore {
       : { ConditionExpression: 'generation = :expected', ExpressionAttributeValues: { ':expected': expectedGeneration } };
     await this.db.send(new PutCommand({
       TableName: this.tableName,
-      Item: { pk: keys.service(record.name), sk: 'spec', kind: 'service', ...record },
+      Item: { pk: keys.service(record.name), sk: 'spec', kind: 'service', ...record, spec: toStoredVariables(record.spec) },
       ...condition,
     }));
   }
@@ -386,7 +387,7 @@ export class StateStore {
 
 function toServiceRecord(item: Record<string, any>): ServiceRecord {
   return {
-    name: item.name, generation: Number(item.generation), spec: item.spec as ServiceSpec,
+    name: item.name, generation: Number(item.generation), spec: fromStoredVariables<ServiceSpec>(item.spec),
     revision: Number(item.revision), latestRevision: Number(item.latestRevision),
     ...(item.previousRevision !== undefined ? { previousRevision: Number(item.previousRevision) } : {}),
     paused: Boolean(item.paused), deleting: Boolean(item.deleting),
@@ -396,7 +397,7 @@ function toServiceRecord(item: Record<string, any>): ServiceRecord {
 
 function toRevisionRecord(item: Record<string, any>): RevisionRecord {
   return {
-    revision: Number(item.revision), template: item.template as TaskTemplate, templateHash: item.templateHash,
+    revision: Number(item.revision), template: fromStoredVariables<TaskTemplate>(item.template), templateHash: item.templateHash,
     reason: item.reason, createdAt: item.createdAt,
     ...(item.trigger ? { trigger: item.trigger } : {}),
     ...(item.taskDefinitionArn ? { taskDefinitionArn: item.taskDefinitionArn } : {}),

@@ -1,5 +1,5 @@
 import type { ConcurrencyPolicy } from '../jobs/concurrency.js';
-import { isSchedule, parseSchedule } from '../jobs/schedule.js';
+import { isSchedule, nextRunAfter, parseSchedule } from '../jobs/schedule.js';
 import { cleanFields, hasField, taskSettingProblems } from './checks.js';
 import type { FieldError, SpecValidation } from './field-error.js';
 import { cloneAsJson, isPlainObject } from './json-clone.js';
@@ -20,22 +20,30 @@ export interface JobSpec {
   secrets: Record<string, string>;
 }
 
-/** Validates a job spec a user sent and fills its defaults; never throws, never mutates input. */
-export function validateJobSpec(input: unknown): SpecValidation<JobSpec> {
+/**
+ * Validates a job spec a user sent and fills its defaults; never throws, never mutates input.
+ * Given `now` (epoch ms), a schedule with no tick after it — a cron whose years have all
+ * passed — is refused too: such a job could never run.
+ */
+export function validateJobSpec(input: unknown, now?: number): SpecValidation<JobSpec> {
   const data = cloneAsJson(input);
   if (data === undefined) return { ok: false, errors: [{ field: '', message: 'must be a JSON object' }] };
   const memoryGiven = hasField(data, 'memory');
   const errors = checkWith(validateJobSpecSchema, data);
   const isClean = cleanFields(errors);
   errors.push(...taskSettingProblems(data, isClean, memoryGiven));
-  if (isClean('schedule') && isPlainObject(data)) errors.push(...scheduleProblems(data.schedule as string));
+  if (isClean('schedule') && isPlainObject(data)) errors.push(...scheduleProblems(data.schedule as string, now));
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, spec: normalized(data as unknown as JobSpec) };
 }
 
-function scheduleProblems(expression: string): FieldError[] {
+function scheduleProblems(expression: string, now: number | undefined): FieldError[] {
   const parsed = parseSchedule(expression);
-  return isSchedule(parsed) ? [] : [parsed];
+  if (!isSchedule(parsed)) return [parsed];
+  if (now !== undefined && nextRunAfter(parsed, now, now) === undefined) {
+    return [{ field: 'schedule', message: `${expression} never fires: every time it names is in the past` }];
+  }
+  return [];
 }
 
 function normalized(spec: JobSpec): JobSpec {

@@ -66,4 +66,17 @@ describe('validateJobSpec', () => {
   it.each([null, 'job', [], 7])('rejects %j as a whole', (input) => {
     expect(errorsOf(input)).toEqual([{ field: '', message: 'must be a JSON object' }]);
   });
+
+  describe('a schedule that can never fire', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+
+    it.each(['cron(0 2 * * ? 2025)', 'cron(0 2 * * ? 2020-2025)', 'cron(0 0 1 1 ? 2026)', 'cron(0 11 1 12 ? 2026)'])('refuses %s', (schedule) => {
+      const result = validateJobSpec({ ...minimal, schedule }, now);
+      expect(result).toEqual({ ok: false, errors: [{ field: 'schedule', message: `${schedule} never fires: every time it names is in the past` }] });
+    });
+
+    it.each(['cron(0 13 1 12 ? 2026)', 'cron(0 2 * * ? 2025-2027)', 'cron(0 2 * * ? *)', 'rate(5 minutes)'])('accepts %s, which fires again', (schedule) => {
+      expect(validateJobSpec({ ...minimal, schedule }, now).ok).toBe(true);
+    });
+  });
 });

@@ -42,6 +42,18 @@ describe('validateServiceSpec defaults', () => {
     expect(spec.rollout).not.toHaveProperty('failureThreshold');
   });
 
+  it.each([
+    'nginx',
+    'nginx:1.27',
+    'library/nginx:1.27-alpine',
+    'localhost:5000/team/app:v2',
+    '123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:' + 'a'.repeat(64),
+    'registry.example.com/a_b/c__d/e-f:1.0@sha256:' + 'b'.repeat(64),
+    'Registry.Example.com/app:Latest_1',
+  ])('accepts the image reference %s', (image) => {
+    expect(validateServiceSpec({ ...minimal, image }).ok).toBe(true);
+  });
+
   it('fills health check defaults around a given command', () => {
     const spec = specOf({ ...minimal, healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost/'] } });
     expect(spec.healthCheck).toEqual({
@@ -98,6 +110,11 @@ describe('validateServiceSpec rules', () => {
     ['image empty', { ...minimal, image: '' }, 'image', /image reference/],
     ['image with a space', { ...minimal, image: 'nginx latest' }, 'image', /image reference/],
     ['image too long', { ...minimal, image: 'a'.repeat(256) }, 'image', /255/],
+    ['image with an empty tag', { ...minimal, image: 'nginx::1' }, 'image', /Docker\/OCI image reference/],
+    ['image repository in uppercase', { ...minimal, image: 'Nginx:1.27' }, 'image', /lowercase/],
+    ['image ending in a colon', { ...minimal, image: 'nginx:' }, 'image', /image reference/],
+    ['image digest too short', { ...minimal, image: 'nginx@sha256:abc' }, 'image', /image reference/],
+    ['image path with a double dot', { ...minimal, image: 'repo/a..b' }, 'image', /image reference/],
     ['image not a string', { ...minimal, image: 42 }, 'image', /image reference/],
     ['replicas missing', { image: 'nginx' }, 'replicas', /is required/],
     ['replicas negative', { ...minimal, replicas: -1 }, 'replicas', /0 to 1000/],
