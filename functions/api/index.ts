@@ -14,16 +14,18 @@ const clients = { ...createDynamoClients(), secrets: createSecretsClient() };
 
 /** The API Lambda behind API Gateway (IAM auth): the same handler local mode serves. */
 const store = new StateStore(clients.documents, environment.tableName, systemClock);
+const secrets = createSecretStore(clients.secrets);
 
 export const handler = createApiHandler({
   store,
+  secrets,
   logger: new Logger({ serviceName: 'corral-api' }),
   extraRoutes: [
     ...secretRoutes({
-      secrets: createSecretStore(clients.secrets),
+      secrets,
       store,
       ...(environment.rotationFunctionArn ? { rotationFunctionArn: environment.rotationFunctionArn } : {}),
     }),
-    ...jobRoutes({ jobs: new JobStore(clients.documents, environment.tableName, systemClock), clock: systemClock }),
+    ...jobRoutes({ jobs: new JobStore(clients.documents, environment.tableName, systemClock), secrets, clock: systemClock }),
   ],
 });

@@ -3,6 +3,7 @@ import httpRouterHandler from '@middy/http-router';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { SecretStore } from '../aws/secret-store.js';
 import type { StateStore } from '../aws/state-store.js';
 import { NotFoundApiError } from './errors.js';
 import { errorResponse } from './error-response.js';
@@ -10,6 +11,8 @@ import { serviceRoutes, type Route } from './service-routes.js';
 
 export interface ApiDependencies {
   store: StateStore;
+  /** Where PUT checks that every secret a spec names is tagged corral:managed=true. */
+  secrets: SecretStore;
   logger: Logger;
   /** Route groups added by later features (jobs, secrets). */
   extraRoutes?: Route[];
@@ -19,7 +22,7 @@ export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Prom
 
 /** The API's middy chain: request-scoped logging, the router, the error contract. */
 export function createApiHandler(deps: ApiDependencies): ApiHandler {
-  const routes = [...serviceRoutes(deps.store), ...(deps.extraRoutes ?? [])];
+  const routes = [...serviceRoutes(deps.store, deps.secrets), ...(deps.extraRoutes ?? [])];
   const router = httpRouterHandler({
     routes,
     notFoundResponse: ({ method, path }: { method: string; path: string }) => {

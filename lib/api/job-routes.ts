@@ -1,10 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { JobRecord, JobStore } from '../aws/job-store.js';
+import type { SecretStore } from '../aws/secret-store.js';
 import type { Clock } from '../clock.js';
 import { validateJobName, validateJobSpec } from '../core/spec/index.js';
 import { publicJobStatus } from '../jobs/job-status.js';
 import { NotFoundApiError, ValidationError } from './errors.js';
 import { etag, ifMatchGeneration, json, parseJsonBody, pathName } from './http.js';
+import { requireManagedSecrets } from './secret-references.js';
 import type { Route } from './service-routes.js';
 import { translateStoreErrors } from './store-error-translation.js';
 
@@ -21,7 +23,7 @@ function jobName(event: APIGatewayProxyEvent): string {
  * answers 202 and marks the job deleting; on its next tick (within a minute) the dispatcher
  * stops the job's running tasks and removes the job, after which GET answers 404.
  */
-export function jobRoutes(deps: { jobs: JobStore; clock: Clock }): Route[] {
+export function jobRoutes(deps: { jobs: JobStore; secrets: SecretStore; clock: Clock }): Route[] {
   async function view(record: JobRecord) {
     const runs = await deps.jobs.listRuns(record.name);
     return { name: record.name, generation: record.generation, spec: record.spec, status: publicJobStatus(record, runs, deps.clock.now()) };
@@ -57,6 +59,7 @@ export function jobRoutes(deps: { jobs: JobStore; clock: Clock }): Route[] {
         const ifMatch = ifMatchGeneration(event);
         const result = validateJobSpec(body, deps.clock.now());
         if (!result.ok) throw new ValidationError(result.errors, 'the job spec is invalid');
+        await requireManagedSecrets(deps.secrets, result.spec.secrets);
         const { record, created } = await translateStoreErrors(() => deps.jobs.putJob(name, result.spec, { ifMatch }));
         return respondWith(created ? 201 : 200, record);
       },

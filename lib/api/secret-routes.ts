@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { SecretStore } from '../aws/secret-store.js';
-import { SecretInvalidRequestError, SecretNotFoundError, SecretStoreError } from '../aws/secret-errors.js';
+import { isManagedSecret, managedSecretTag, tagCommand } from '../core/managed-secrets.js';
+import { SecretAccessDeniedError, SecretInvalidRequestError, SecretNotFoundError, SecretStoreError } from '../aws/secret-errors.js';
+import type { SecretDescription } from '../aws/secret-store.js';
 import type { StateStore } from '../aws/state-store.js';
 import { consumersOf } from '../aws/consumer-restarter.js';
 import { ApiError, ConflictApiError, NotFoundApiError, ValidationError } from './errors.js';
@@ -18,11 +20,32 @@ function secretName(event: APIGatewayProxyEvent): string {
   return name;
 }
 
+/**
+ * 403 for a secret Corral may not touch. In AWS, IAM refuses DescribeSecret on it (the API's
+ * policy is conditioned on the tag); locally the tag check says the same thing.
+ */
+function notManaged(name: string, options?: { cause?: unknown }): ApiError {
+  return new ApiError(
+    403,
+    'SecretNotManaged',
+    `secret ${name} is not tagged ${managedSecretTag.key}=${managedSecretTag.value} (or does not exist), so Corral may not describe or rotate it; tag it with: ${tagCommand(name)}`,
+    [{ field: 'name', message: `is not a secret tagged ${managedSecretTag.key}=${managedSecretTag.value}` }],
+    options,
+  );
+}
+
+async function describeManaged(secrets: SecretStore, name: string): Promise<SecretDescription> {
+  const secret = await translateSecretErrors(name, () => secrets.describe(name));
+  if (!isManagedSecret(secret.tags)) throw notManaged(name);
+  return secret;
+}
+
 async function translateSecretErrors<T>(name: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (error instanceof SecretNotFoundError) throw new NotFoundApiError(`secret ${name} not found`, { cause: error });
+    if (error instanceof SecretAccessDeniedError) throw notManaged(name, { cause: error });
     if (error instanceof SecretInvalidRequestError) throw new ConflictApiError(error.message, { cause: error });
     if (error instanceof SecretStoreError) throw new ApiError(400, error.name, error.message, [], { cause: error });
     throw error;
@@ -31,7 +54,8 @@ async function translateSecretErrors<T>(name: string, call: () => Promise<T>): P
 
 /**
  * `GET /secrets/{name}` (rotation dates and consumers, never the value) and
- * `POST /secrets/{name}/rotate` (start a rotation now with Corral's rotation function).
+ * `POST /secrets/{name}/rotate` (start a rotation now with Corral's rotation function), for
+ * secrets tagged corral:managed=true only (403 otherwise).
  */
 export function secretRoutes(deps: { secrets: SecretStore; store: StateStore; rotationFunctionArn?: string }): Route[] {
   return [
@@ -39,7 +63,7 @@ export function secretRoutes(deps: { secrets: SecretStore; store: StateStore; ro
       method: 'GET', path: '/secrets/{name}',
       handler: async (event) => {
         const name = secretName(event);
-        const secret = await translateSecretErrors(name, () => deps.secrets.describe(name));
+        const secret = await describeManaged(deps.secrets, name);
         return json(200, {
           name: secret.name,
           arn: secret.arn,
@@ -56,7 +80,7 @@ export function secretRoutes(deps: { secrets: SecretStore; store: StateStore; ro
       handler: async (event) => {
         const name = secretName(event);
         parseJsonBody(event, { optional: true });
-        const secret = await translateSecretErrors(name, () => deps.secrets.describe(name));
+        const secret = await describeManaged(deps.secrets, name);
         const rotationFunction = secret.rotationLambdaArn ?? deps.rotationFunctionArn;
         if (!rotationFunction) throw new ConflictApiError(`secret ${name} has no rotation function; attach Corral's rotation to it first`);
         const started = await translateSecretErrors(name, () => deps.secrets.rotateNow(name, secret.rotationLambdaArn ? undefined : rotationFunction));

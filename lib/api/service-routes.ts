@@ -5,11 +5,13 @@ import {
   validateServiceName,
   validateServiceSpec,
 } from '../core/spec/index.js';
+import type { SecretStore } from '../aws/secret-store.js';
 import type { ServiceRecord, StateStore } from '../aws/state-store.js';
 import { checkIfMatch } from '../aws/generation-writes.js';
 import { ConflictApiError, NotFoundApiError, ValidationError } from './errors.js';
 import { etag, ifMatchGeneration, json, parseJsonBody, pathName } from './http.js';
 import { publicStatus } from './public-status.js';
+import { requireManagedSecrets } from './secret-references.js';
 import { translateStoreErrors } from './store-error-translation.js';
 
 type RouteHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -30,7 +32,7 @@ function serviceName(event: APIGatewayProxyEvent): string {
 }
 
 /** The service routes of the public contract; each records intent and leaves acting to the reconciler. */
-export function serviceRoutes(store: StateStore): Route[] {
+export function serviceRoutes(store: StateStore, secrets: SecretStore): Route[] {
   async function view(record: ServiceRecord) {
     const status = await store.getStatus(record.name);
     return { name: record.name, generation: record.generation, spec: record.spec, status: publicStatus(record, status?.status) };
@@ -69,6 +71,7 @@ export function serviceRoutes(store: StateStore): Route[] {
         const ifMatch = ifMatchGeneration(event);
         const result = validateServiceSpec(body);
         if (!result.ok) throw new ValidationError(result.errors, 'the service spec is invalid');
+        await requireManagedSecrets(secrets, result.spec.secrets);
         const { record, created } = await translateStoreErrors(() => store.putService(name, result.spec, { ifMatch }));
         return respondWith(created ? 201 : 200, record);
       },

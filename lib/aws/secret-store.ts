@@ -28,6 +28,8 @@ export interface SecretDescription {
   lastRotatedAt?: number;
   nextRotationAt?: number;
   lastChangedAt?: number;
+  /** Set while the secret is scheduled for deletion. */
+  deletedAt?: number;
   /** Version id → staging labels (only versions that carry a label). */
   versions: VersionStages;
   tags: Record<string, string>;
@@ -99,6 +101,7 @@ export function createSecretStore(client: SecretsManagerClient): SecretStore {
       ...epochMs('lastRotatedAt', out.LastRotatedDate),
       ...epochMs('nextRotationAt', out.NextRotationDate),
       ...epochMs('lastChangedAt', out.LastChangedDate),
+      ...epochMs('deletedAt', out.DeletedDate),
       versions: out.VersionIdsToStages ?? {},
       tags: Object.fromEntries(
         (out.Tags ?? []).flatMap((tag) => (tag.Key === undefined ? [] : [[tag.Key, tag.Value ?? '']])),

@@ -173,8 +173,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const apiHandler = createApiHandler({
     store,
+    secrets,
     logger: logger.createChild({ serviceName: 'corral-api' }),
-    extraRoutes: [...secretRoutes({ secrets, store, rotationFunctionArn }), ...jobRoutes({ jobs, clock })],
+    extraRoutes: [...secretRoutes({ secrets, store, rotationFunctionArn }), ...jobRoutes({ jobs, secrets, clock })],
   });
   const api = await startApiServer(apiHandler, { host, port: options.apiPort ?? localDefaults.apiPort, track: (work) => bus.track(work) });
 

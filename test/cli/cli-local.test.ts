@@ -220,7 +220,7 @@ describe('corral against local mode', () => {
       region: 'us-east-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
-    await secrets.send(new CreateSecretCommand({ Name: 'cli-db-password', SecretString: 'hunter2-do-not-print' }));
+    await secrets.send(new CreateSecretCommand({ Name: 'cli-db-password', SecretString: 'hunter2-do-not-print', Tags: [{ Key: 'corral:managed', Value: 'true' }] }));
     secrets.destroy();
     const run = await runCorral(['secrets', 'get', 'cli-db-password'], env);
     expect(run.code).toBe(0);

@@ -11,7 +11,7 @@ describe('secret rotation restarts its consumers', () => {
 
   it('rolls both consuming services onto a new revision while the old value stays readable', async () => {
     rt = await startTestRuntime();
-    const created = await rt.clients.secrets.send(new CreateSecretCommand({ Name: 'db-password', SecretString: 'old-value-123' }));
+    const created = await rt.clients.secrets.send(new CreateSecretCommand({ Name: 'db-password', SecretString: 'old-value-123', Tags: [{ Key: 'corral:managed', Value: 'true' }] }));
     const spec = (image: string) => ({
       image, replicas: 3, secrets: { DB_PASSWORD: 'db-password' },
       rollout: { maxSurge: 1, maxUnavailable: 0, minHealthySeconds: 10 },
@@ -62,7 +62,7 @@ describe('secret rotation restarts its consumers', () => {
 
   it('rotates on demand through the API', async () => {
     rt = await startTestRuntime();
-    await rt.clients.secrets.send(new CreateSecretCommand({ Name: 'api-key', SecretString: 'first-key-value' }));
+    await rt.clients.secrets.send(new CreateSecretCommand({ Name: 'api-key', SecretString: 'first-key-value', Tags: [{ Key: 'corral:managed', Value: 'true' }] }));
     await call(rt.apiUrl, 'PUT', '/services/client', { image: 'client:1', replicas: 1, secrets: { API_KEY: 'api-key' }, rollout: { minHealthySeconds: 0 } });
     await rt.until(async () => (await getService(rt, 'client')).status.phase === 'Available', 60_000);
     const rotated = await call(rt.apiUrl, 'POST', '/secrets/api-key/rotate');

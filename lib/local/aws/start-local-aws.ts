@@ -49,6 +49,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const stats = new StatsCounter();
   const dataFile = (name: string): string | undefined => (options.dataDir === undefined ? undefined : join(options.dataDir, name));
   const dynamo = await DynamoProxy.start({ dataDir: dataFile('dynamodb'), clock, bus, region, accountId });
+  const secrets = new SecretsEmulator({ clock, bus, accountId, region, stateFile: dataFile('secretsmanager.json') });
   const ecs = new EcsEmulator({
     clock,
     bus,
@@ -59,8 +60,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     region,
     clusters: options.clusters ?? [],
     stateFile: dataFile('ecs.json'),
+    secrets,
   });
-  const secrets = new SecretsEmulator({ clock, bus, accountId, region, stateFile: dataFile('secretsmanager.json') });
   const alarms = new AlarmsEmulator({ clock, bus, accountId, region, stateFile: dataFile('cloudwatch.json') });
 
   async function route(request: http.IncomingMessage, body: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {

@@ -24,6 +24,8 @@ export interface EcsEmulatorOptions {
   clusters: string[];
   /** Where clusters and task definitions are kept across restarts; undefined keeps them in memory. */
   stateFile?: string;
+  /** Local Secrets Manager, which tasks read their `secrets` from when they start. */
+  secrets: { executionRoleReadError(valueFrom: string, executionRoleArn: string | undefined): string | undefined };
 }
 
 interface EcsState {
@@ -60,6 +62,7 @@ export class EcsEmulator {
         ]);
       },
       expired: (task) => this.tasks.remove(task),
+      secretReadError: (valueFrom, executionRoleArn) => options.secrets.executionRoleReadError(valueFrom, executionRoleArn),
     });
     this.tasks = new TaskService({
       arns,

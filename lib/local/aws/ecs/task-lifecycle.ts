@@ -10,6 +10,11 @@ export interface TaskLifecycleHooks {
   changed(task: TaskRecord): void;
   /** Called when a stopped task's retention ends and it should vanish. */
   expired(task: TaskRecord): void;
+  /**
+   * Reads a container's secret (`valueFrom`) with the task's execution role, as the agent does
+   * before pulling images: undefined when it can, else the Secrets Manager error.
+   */
+  secretReadError(valueFrom: string, executionRoleArn: string | undefined): string | undefined;
 }
 
 /**
@@ -53,6 +58,11 @@ export class TaskLifecycle {
   private pulled(task: TaskRecord): void {
     const now = this.clock.now();
     task.pullStoppedAt = now;
+    const secretFailure = this.secretFailure(task);
+    if (secretFailure) {
+      this.beginStopping(task, 'TaskFailedToStart', secretFailure);
+      return;
+    }
     const unpullable = task.containers.find((c) => c.behavior.behavior === 'pull-error');
     if (unpullable) {
       // What Fargate reports when an image cannot be pulled: the task never starts.
@@ -73,6 +83,23 @@ export class TaskLifecycle {
       this.scheduleExit(task, container);
     }
     this.announce(task);
+  }
+
+  /** What Fargate reports when a container's secret cannot be fetched: the task never starts. */
+  private secretFailure(task: TaskRecord): string | undefined {
+    const executionRoleArn = task.taskDefinition.rest.executionRoleArn as string | undefined;
+    for (const container of task.taskDefinition.containerDefinitions) {
+      for (const { valueFrom } of (container.secrets ?? []) as { valueFrom: string }[]) {
+        const error = this.hooks.secretReadError(valueFrom, executionRoleArn);
+        if (error === undefined) continue;
+        return (
+          'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: ' +
+          'unable to retrieve secret from asm: service call has been retried 5 time(s): ' +
+          `failed to fetch secret ${valueFrom} from secrets manager: ${error}`
+        );
+      }
+    }
+    return undefined;
   }
 
   private scheduleHealth(task: TaskRecord, container: ContainerRecord): void {

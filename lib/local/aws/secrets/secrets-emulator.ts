@@ -22,6 +22,7 @@ import {
 } from './secret-record.js';
 import { SecretRotation } from './secret-rotation.js';
 import { describeSecret, matchesFilter, validateSecretTags } from './secret-views.js';
+import { executionRoleReadError } from './execution-role-read.js';
 
 export interface SecretsEmulatorOptions {
   clock: Clock;
@@ -317,15 +318,32 @@ export class SecretsEmulator {
     });
   }
 
+  /**
+   * Fetches a container's `valueFrom` (a secret ARN, possibly ending in
+   * `:json-key:version-stage:version-id`) as ECS does at task start with `executionRoleArn`:
+   * undefined when it can be read, else the error the agent gets.
+   */
+  executionRoleReadError(valueFrom: string, executionRoleArn: string | undefined): string | undefined {
+    // Anything else (a bare name, an ssm: ARN) names a Systems Manager parameter, not a secret.
+    if (!/^arn:aws[a-z-]*:secretsmanager:/.test(valueFrom)) return undefined;
+    const secretArn = valueFrom.split(':').slice(0, 7).join(':');
+    return executionRoleReadError(this.lookup(secretArn), secretArn, executionRoleArn);
+  }
+
   /** SecretId as a name, a full ARN, or a partial ARN without the random suffix. */
   private find(input: Input): SecretRecord {
-    const id = input.string('SecretId', { required: true, min: 1, max: 2048 });
+    const secret = this.lookup(input.string('SecretId', { required: true, min: 1, max: 2048 }));
+    if (!secret) throw secretNotFound();
+    return secret;
+  }
+
+  private lookup(id: string): SecretRecord | undefined {
     const byName = this.secrets.get(id);
     if (byName) return byName;
     for (const secret of this.secrets.values()) {
       if (secret.arn === id || secret.arn.slice(0, -7) === id) return secret;
     }
-    throw secretNotFound();
+    return undefined;
   }
 
   private live(secret: SecretRecord): SecretRecord {
