@@ -15,6 +15,6 @@ export function handleControl(faults: FaultControls, method: string, path: strin
     if (method === 'POST') return faults.setFaults(body);
     if (method === 'GET') return { throttle: faults.throttle, runTaskFailure: faults.runTaskFailure };
   }
-  if (path === '/_corral/health' && method === 'GET') return { status: 'running', services: ['dynamodb', 'ecs', 'secretsmanager'] };
+  if (path === '/_corral/health' && method === 'GET') return { status: 'running', services: ['dynamodb', 'ecs', 'secretsmanager', 'elasticloadbalancing', 'servicediscovery'] };
   throw new AwsError('UnknownOperationException', `No local control at ${method} ${path}`, 404);
 }

@@ -1,7 +1,8 @@
 import { AwsError } from './errors.js';
 
 /** How tasks of matching images behave, set through `POST /_corral/images`. */
-export type ImageBehaviorKind = 'healthy' | 'unhealthy' | 'crash' | 'exit' | 'slow-start' | 'pull-error';
+/** `target-unhealthy`: the container's own health check passes, the load balancer's fails (the app answers 503). */
+export type ImageBehaviorKind = 'healthy' | 'unhealthy' | 'crash' | 'exit' | 'slow-start' | 'pull-error' | 'target-unhealthy';
 
 export interface ImageBehavior {
   behavior: ImageBehaviorKind;
@@ -24,7 +25,7 @@ export const imageBehaviorDefaults = {
   slowStart: { afterSeconds: 30 },
 } as const;
 
-const behaviors: readonly ImageBehaviorKind[] = ['healthy', 'unhealthy', 'crash', 'exit', 'slow-start', 'pull-error'];
+const behaviors: readonly ImageBehaviorKind[] = ['healthy', 'unhealthy', 'crash', 'exit', 'slow-start', 'pull-error', 'target-unhealthy'];
 
 /**
  * The fault settings of the endpoint. Image rules apply to tasks launched after they are set; the

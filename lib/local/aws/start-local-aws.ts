@@ -7,11 +7,15 @@ import { cloudWatchJsonTarget, cloudWatchQueryVersion, serveCloudWatchJson, serv
 import { handleControl } from './control.js';
 import { DynamoProxy } from './dynamodb/dynamo-proxy.js';
 import { EcsEmulator } from './ecs/ecs-emulator.js';
+import { Elbv2Emulator } from './elbv2/elbv2-emulator.js';
+import { elbv2QueryVersion, serveElbv2Query } from './elbv2/elbv2-protocol.js';
+import { TrafficControl } from './elbv2/traffic-control.js';
 import { AwsError } from './errors.js';
 import { FaultControls } from './faults.js';
 import { defaultTaskDelays, localAwsDefaults, type LocalAwsOptions, type RotationHandler } from './options.js';
 import { parseQueryRequest } from './query-protocol.js';
 import { SecretsEmulator } from './secrets/secrets-emulator.js';
+import { CloudMapEmulator } from './servicediscovery/cloud-map-emulator.js';
 import { type LocalAwsStats, StatsCounter } from './stats.js';
 
 export interface LocalAws {
@@ -29,10 +33,16 @@ const targetPrefixes = {
   DynamoDB_20120810: 'dynamodb',
   AmazonEC2ContainerServiceV20141113: 'ecs',
   secretsmanager: 'secretsmanager',
+  Route53AutoNaming_v20170314: 'servicediscovery',
 } as const;
 
 /** What each service calls its internal error, for failures that are the emulator's own fault. */
-const serverErrorType = { dynamodb: 'InternalServerError', ecs: 'ServerException', secretsmanager: 'InternalServiceError' } as const;
+const serverErrorType = {
+  dynamodb: 'InternalServerError',
+  ecs: 'ServerException',
+  secretsmanager: 'InternalServiceError',
+  servicediscovery: 'InternalFailure',
+} as const;
 
 /**
  * The AWS-compatible endpoint of local mode: one HTTP server speaking the AWS JSON protocols,
@@ -63,14 +73,26 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     secrets,
   });
   const alarms = new AlarmsEmulator({ clock, bus, accountId, region, stateFile: dataFile('cloudwatch.json') });
+  const endpoints = ecs.endpoints();
+  const elbv2 = new Elbv2Emulator({ clock, probe: endpoints, accountId, region, stateFile: dataFile('elbv2.json') });
+  const cloudMap = new CloudMapEmulator({ clock, accountId, region, stateFile: dataFile('servicediscovery.json') });
+  const traffic = new TrafficControl(clock, endpoints, elbv2);
 
   async function route(request: http.IncomingMessage, body: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-    const path = new URL(request.url ?? '/', 'http://local').pathname;
+    // A host-prefixed call (Cloud Map's DiscoverInstances on `data-…`) may reach this endpoint as its HTTP proxy,
+    // with an absolute URL whose host (`data-127.0.0.1`) WHATWG URL refuses: only its path and query matter here.
+    const url = new URL((request.url ?? '/').replace(/^[a-z]+:\/\/[^/?]*/i, '') || '/', 'http://local');
+    const path = url.pathname;
+    if (path === '/_corral/traffic') return json(200, traffic.handle(request.method ?? 'GET', url.searchParams, body ? parse(body) : undefined), 'application/json');
     if (path.startsWith('/_corral/')) {
       return json(200, handleControl(faults, request.method ?? 'GET', path, body ? parse(body) : undefined), 'application/json');
     }
     const query = parseQueryRequest(request.headers['content-type'], body);
     if (query) {
+      if (query.version === elbv2QueryVersion) {
+        stats.record('elasticloadbalancing', query.action);
+        return serveElbv2Query(elbv2, query, (failure) => bus.reportFailure(`local AWS endpoint: ${failure.message}`, failure.cause));
+      }
       if (query.version !== cloudWatchQueryVersion) {
         throw new AwsError('InvalidAction', `The local endpoint does not serve the Query API version "${query.version}".`);
       }
@@ -98,6 +120,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         }
         return json(200, ecs.handle(operation, parse(body)));
       }
+      if (service === 'servicediscovery') return json(200, cloudMap.handle(operation, parse(body)));
       return json(200, secrets.handle(operation, parse(body)));
     } catch (error) {
       if (error instanceof AwsError) throw error;
@@ -137,6 +160,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     async close() {
+      traffic.stopAll();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -11,6 +11,7 @@ import { mergeTags, type Tag, validateTags } from './tags.js';
 import { type TaskDefinitionRecord, TaskDefinitionRegistry } from './task-definitions.js';
 import { TaskLifecycle } from './task-lifecycle.js';
 import { taskEventDetail } from './task-view.js';
+import { TaskEndpoints } from './task-endpoints.js';
 import { TaskService } from './tasks.js';
 
 export interface EcsEmulatorOptions {
@@ -81,6 +82,11 @@ export class EcsEmulator {
       this.taskDefinitions.restore(saved.taskDefinitions);
     }
     for (const name of options.clusters) this.clusters.create(name, [], options.clock.now());
+  }
+
+  /** What load balancer health checks and the traffic rehearsal find at a task's address. */
+  endpoints(): TaskEndpoints {
+    return new TaskEndpoints(() => this.tasks.all(), () => this.clock.now());
   }
 
   handle(operation: string, body: unknown): unknown {

@@ -162,6 +162,11 @@ export class TaskService {
     if (task.networkInterface) this.addresses.release(task.networkInterface.privateIPv4Address);
   }
 
+  /** Every task not yet expired, running or stopped (the load balancer's health checks look them up by address). */
+  all(): IterableIterator<TaskRecord> {
+    return this.tasks.values();
+  }
+
   remove(task: TaskRecord): void {
     this.tasks.delete(task.id);
   }
