@@ -100,7 +100,7 @@ export function taskDefinitionFor(params: TaskDefinitionParams): TaskDefinitionI
       name,
       valueFrom: secretValueFrom(secret, params.executionRoleArn, params.region),
     })),
-    portMappings: template.port === undefined ? [] : [{ containerPort: template.port, protocol: 'tcp' }],
+    portMappings: containerPorts(template).map((containerPort) => ({ containerPort, protocol: 'tcp' })),
     ...(template.healthCheck === undefined ? {} : { healthCheck: ecsHealthCheck(template.healthCheck) }),
     logConfiguration: {
       logDriver: 'awslogs',
@@ -145,6 +145,12 @@ export function taskDefinitionFor(params: TaskDefinitionParams): TaskDefinitionI
  * A single string is a shell line; several strings are already split into arguments, and
  * joining them into one shell line would lose their quoting, so they run directly.
  */
+/** The spec's port and every load balancer's container port (ECS requires a mapping for each), once each. */
+function containerPorts(template: TaskTemplate): number[] {
+  const ports = [template.port, ...(template.loadBalancers ?? []).map((b) => b.containerPort)];
+  return [...new Set(ports.filter((p): p is number => p !== undefined))];
+}
+
 export function healthCheckCommand(command: readonly string[]): string[] {
   const [first] = command;
   if (first === 'CMD' || first === 'CMD-SHELL') return [...command];

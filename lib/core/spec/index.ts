@@ -19,8 +19,10 @@ export {
   validateServiceSpec,
   type CountOrPercent,
   type HealthCheck,
+  type LoadBalancer,
   type RolloutPolicy,
   type RolloutStrategy,
+  type ServiceRegistry,
   type ServiceSpec,
 } from './service-spec.js';
 export { canonicalJson, templateHash, templateOf, type TaskTemplate, type TemplateSource } from './template.js';

@@ -1,5 +1,5 @@
 import { cleanFields, hasField, taskSettingProblems, type IsClean } from './checks.js';
-import type { FieldError, SpecValidation } from './field-error.js';
+import { fieldPath, type FieldError, type SpecValidation } from './field-error.js';
 import { cloneAsJson, isPlainObject } from './json-clone.js';
 import { isLiteralZero } from './rollout.js';
 import { validateServiceSpecSchema } from './generated/validators.js';
@@ -30,6 +30,17 @@ export interface RolloutPolicy {
   autoRollback: boolean;
 }
 
+/** A target group the service's tasks are registered with (target type ip); the port defaults to the spec's `port`. */
+export interface LoadBalancer {
+  targetGroupArn: string;
+  containerPort?: number;
+}
+
+/** A Cloud Map service the tasks are registered in. */
+export interface ServiceRegistry {
+  registryArn: string;
+}
+
 /** A service spec as validated: every default filled, nothing unknown. */
 export interface ServiceSpec {
   image: string;
@@ -43,6 +54,9 @@ export interface ServiceSpec {
   healthCheck?: HealthCheck;
   rollout: RolloutPolicy;
   revisionHistoryLimit: number;
+  /** Absent when empty, so specs written before traffic existed read back the same. */
+  loadBalancers?: LoadBalancer[];
+  serviceRegistries?: ServiceRegistry[];
 }
 
 /**
@@ -55,7 +69,7 @@ export function validateServiceSpec(input: unknown): SpecValidation<ServiceSpec>
   const memoryGiven = hasField(data, 'memory');
   const errors = checkWith(validateServiceSpecSchema, data);
   const isClean = cleanFields(errors);
-  errors.push(...taskSettingProblems(data, isClean, memoryGiven), ...rolloutProblems(data, isClean));
+  errors.push(...taskSettingProblems(data, isClean, memoryGiven), ...rolloutProblems(data, isClean), ...trafficProblems(data, isClean));
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, spec: normalized(data as unknown as ServiceSpec) };
 }
@@ -85,6 +99,22 @@ function rolloutProblems(data: unknown, isClean: IsClean): FieldError[] {
       message: `must be greater than minHealthySeconds (${rollout.minHealthySeconds})`,
     });
   }
+  return problems;
+}
+
+/** A load balancer needs a port to send to, and one target group listed twice would register each task twice. */
+function trafficProblems(data: unknown, isClean: IsClean): FieldError[] {
+  if (!isPlainObject(data) || !isClean('loadBalancers')) return [];
+  const problems: FieldError[] = [];
+  const seen = new Set<string>();
+  (data.loadBalancers as LoadBalancer[]).forEach((balancer, index) => {
+    const at = fieldPath('loadBalancers', index);
+    if (balancer.containerPort === undefined && (data.port === undefined || !isClean('port'))) {
+      problems.push({ field: fieldPath(at, 'containerPort'), message: 'is required when the spec has no port' });
+    }
+    if (seen.has(balancer.targetGroupArn)) problems.push({ field: fieldPath(at, 'targetGroupArn'), message: 'is listed more than once' });
+    seen.add(balancer.targetGroupArn);
+  });
   return problems;
 }
 
@@ -121,5 +151,14 @@ function normalized(spec: ServiceSpec): ServiceSpec {
       autoRollback: rollout.autoRollback,
     },
     revisionHistoryLimit: spec.revisionHistoryLimit,
+    ...(spec.loadBalancers?.length
+      ? {
+          loadBalancers: spec.loadBalancers.map((b) => ({
+            targetGroupArn: b.targetGroupArn,
+            ...(b.containerPort === undefined ? {} : { containerPort: b.containerPort }),
+          })),
+        }
+      : {}),
+    ...(spec.serviceRegistries?.length ? { serviceRegistries: spec.serviceRegistries.map((r) => ({ registryArn: r.registryArn })) } : {}),
   };
 }

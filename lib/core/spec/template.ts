@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { HealthCheck, ServiceSpec } from './service-spec.js';
+import type { HealthCheck, ServiceRegistry, ServiceSpec } from './service-spec.js';
 
 /**
  * What a task is made of: everything that goes into its ECS task definition. A change here is
@@ -14,11 +14,14 @@ export interface TaskTemplate {
   memory: number;
   healthCheck?: HealthCheck;
   port?: number;
+  /** Target groups with the port resolved; absent (not []) without any, so older templates hash alike. */
+  loadBalancers?: { targetGroupArn: string; containerPort: number }[];
+  serviceRegistries?: ServiceRegistry[];
 }
 
 /** The parts of a spec (service or job) that make a task template. */
 export type TemplateSource = Pick<ServiceSpec, 'image' | 'environment' | 'secrets' | 'cpu' | 'memory'> &
-  Partial<Pick<ServiceSpec, 'command' | 'healthCheck' | 'port'>>;
+  Partial<Pick<ServiceSpec, 'command' | 'healthCheck' | 'port' | 'loadBalancers' | 'serviceRegistries'>>;
 
 export function templateOf(spec: TemplateSource): TaskTemplate {
   return {
@@ -32,6 +35,16 @@ export function templateOf(spec: TemplateSource): TaskTemplate {
       ? {}
       : { healthCheck: { ...spec.healthCheck, command: [...spec.healthCheck.command] } }),
     ...(spec.port === undefined ? {} : { port: spec.port }),
+    ...(spec.loadBalancers?.length
+      ? {
+          loadBalancers: spec.loadBalancers.map((b) => ({
+            targetGroupArn: b.targetGroupArn,
+            // The validator refuses a load balancer with neither port, so one of the two is set.
+            containerPort: (b.containerPort ?? spec.port) as number,
+          })),
+        }
+      : {}),
+    ...(spec.serviceRegistries?.length ? { serviceRegistries: spec.serviceRegistries.map((r) => ({ registryArn: r.registryArn })) } : {}),
   };
 }
 
