@@ -78,6 +78,8 @@ export interface ObservedTask {
   exitCode?: number;
   /** The essential container's reason, e.g. `CannotPullContainerError: ...`. */
   containerReason?: string;
+  /** The task's private IPv4 address (awsvpc ENI), the id of its load balancer targets. */
+  privateIpv4?: string;
 }
 
 /** RunTask's `count` limit. */

@@ -235,11 +235,30 @@ export function toObservedTask(task: Task): ObservedTask {
     stoppedReason: task.stoppedReason,
     exitCode: essential?.exitCode,
     containerReason: essential?.reason,
+    privateIpv4: privateIpv4Of(task),
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) Object.assign(observed, { [key]: value });
   }
   return observed;
+}
+
+/**
+ * The task's private IPv4 address, as Fargate reports it: the `privateIPv4Address` detail of the
+ * ElasticNetworkInterface attachment, else a container's `networkInterfaces[].privateIpv4Address`.
+ * Absent until the ENI is attached (PROVISIONING) and after it is gone.
+ */
+function privateIpv4Of(task: Task): string | undefined {
+  for (const attachment of task.attachments ?? []) {
+    if (attachment.type !== undefined && attachment.type !== 'ElasticNetworkInterface' && attachment.type !== 'eni') continue;
+    const address = attachment.details?.find((d) => d.name === 'privateIPv4Address')?.value;
+    if (address) return address;
+  }
+  for (const container of task.containers ?? []) {
+    const address = container.networkInterfaces?.find((n) => n.privateIpv4Address)?.privateIpv4Address;
+    if (address) return address;
+  }
+  return undefined;
 }
 
 /**
