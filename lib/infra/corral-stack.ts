@@ -15,6 +15,7 @@ import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
 import { functionEntry } from './project-paths.js';
 import { ReconcilerTriggers } from './reconciler-triggers.js';
 import { TaskControlPolicy } from './task-control-policy.js';
+import { TrafficPolicy } from './traffic-policy.js';
 import { TaskNetworking } from './task-networking.js';
 import { TaskRoles } from './task-roles.js';
 
@@ -109,6 +110,8 @@ export class CorralStack extends Stack {
       passableRoles: [this.taskRoles.executionRole, this.taskRoles.taskRole],
       roles: [reconciler.role, dispatcher.role],
     });
+    // The dispatcher's full sweep runs the reconciler's code, so it cleans up stray targets too.
+    new TrafficPolicy(this, 'Traffic', { roles: [reconciler.role, dispatcher.role] });
 
     // Secret metadata (rotation dates, ARN from a name) for any secret a spec may reference;
     // DescribeSecret never returns a value.
