@@ -15,12 +15,17 @@ export function shouldSign(url: URL, env: NodeJS.ProcessEnv): boolean {
   return !isLoopback(url);
 }
 
-/** Resolves the endpoint and builds the API client, signing when the endpoint calls for it. */
-export async function connect(inputs: EndpointInputs): Promise<CorralApi> {
+/** The resolved endpoint and, when it calls for it, the SigV4 signer (the API client and `corral dashboard` share it). */
+export async function resolveConnection(inputs: EndpointInputs): Promise<{ endpoint: URL; sign?: RequestSigner }> {
   const { url } = await resolveEndpoint(inputs, { stackApiUrl: lookupStackApiUrl, localAnswers: (u) => tcpAnswers(u) });
-  if (!shouldSign(url, inputs.env)) return new CorralApi({ endpoint: url });
+  if (!shouldSign(url, inputs.env)) return { endpoint: url };
   const region = await resolveRegion(url.hostname, inputs.env);
   const credentials = credentialProvider();
   const sign: RequestSigner = (request) => signRequest(request, { region, credentials });
-  return new CorralApi({ endpoint: url, sign });
+  return { endpoint: url, sign };
+}
+
+/** Resolves the endpoint and builds the API client, signing when the endpoint calls for it. */
+export async function connect(inputs: EndpointInputs): Promise<CorralApi> {
+  return new CorralApi(await resolveConnection(inputs));
 }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { applyCommand } from './commands/apply.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { deleteCommand } from './commands/delete.js';
 import { describeCommand } from './commands/describe.js';
 import { eventsCommand } from './commands/events.js';
@@ -144,6 +145,8 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .description('delete a job')
     .argument('<name>')
     .action(action((ctx, name: string) => deleteCommand(ctx, ['jobs', name])));
+
+  dashboardCommand(program.command('dashboard'), io);
 
   return program;
 }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiHandler } from '../api/app.js';
+import { uiResponse } from '../ui/assets.js';
 import { lambdaContext } from './lambda-context.js';
 
 /** API Gateway's own payload limit; the handler enforces the contract's 64 KiB below it. */
@@ -23,6 +24,13 @@ export async function startApiServer(
   { host = '127.0.0.1', port = 3000, track }: { host?: string; port?: number; track?: <T>(work: Promise<T>) => Promise<T> } = {},
 ): Promise<LocalApiServer> {
   const server: Server = createServer((req, res) => {
+    // The status page is local mode's (and `corral dashboard`'s): the deployed API serves no HTML.
+    const page = uiResponse(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (page) {
+      res.writeHead(page.status, page.headers);
+      res.end(page.body);
+      return;
+    }
     const work = (async () => {
       const body = await readBody(req);
       if (body === undefined) {

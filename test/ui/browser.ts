@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+
+/** Debian's chromium (`apt-get install -y chromium`); CHROMIUM_PATH points elsewhere. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Where screenshots go, for people to look at. */
+export const screenshotDir = resolve(import.meta.dirname, '../../.test-results/ui');
+
+/**
+ * Why the browser tests cannot run here, or undefined when they can. In CI a missing Chromium is
+ * a failure (.ci/run installs it), never a skip.
+ */
+export function browserUnavailable(): string | undefined {
+  if (existsSync(chromiumPath)) return undefined;
+  return `Chromium not found at ${chromiumPath}: install it with "apt-get install -y chromium" (or set CHROMIUM_PATH)`;
+}
+
+export interface TestBrowser {
+  browser: Browser;
+  /** A new page whose console errors and uncaught exceptions are collected. */
+  page(viewport?: { width: number; height: number }): Promise<Page>;
+  /** Console errors and page errors seen so far, on every page. */
+  errors: string[];
+  screenshot(page: Page, name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Headless Chromium with a fresh profile and nothing that reaches out (the machine has no
+ * outside network): no QUIC, sync, component updates or background fetches.
+ */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const profile = await mkdtemp(join(tmpdir(), 'corral-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage', `--user-data-dir=${profile}`,
+    ],
+  });
+  await mkdir(screenshotDir, { recursive: true });
+  const errors: string[] = [];
+  return {
+    browser,
+    errors,
+    async page(viewport = { width: 1280, height: 800 }) {
+      const page = await browser.newPage();
+      await page.setViewport(viewport);
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url ?? ''})`);
+      });
+      page.on('pageerror', (error) => errors.push(`page error: ${error instanceof Error ? error.message : String(error)}`));
+      return page;
+    },
+    async screenshot(page, name) {
+      const path = join(screenshotDir, `${name}.png`);
+      // The whole page and no more: a short viewport makes fullPage the content's own height.
+      const viewport = page.viewport();
+      if (viewport) await page.setViewport({ ...viewport, height: 200 });
+      await page.screenshot({ path, fullPage: true });
+      if (viewport) await page.setViewport(viewport);
+      return path;
+    },
+    async close() {
+      await browser.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
