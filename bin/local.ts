@@ -38,6 +38,7 @@ const runtime = await startLocalRuntime({
 });
 
 console.log(`Corral API: ${runtime.apiUrl}`);
+console.log(`Status page: ${runtime.apiUrl}/ui/`);
 console.log(`AWS endpoint: ${runtime.awsUrl} (region us-east-1, any credentials; cluster "${runtime.clusterName}")`);
 console.log(options.ephemeral ? 'State: in memory (--ephemeral)' : `State: ${resolve(options.dataDir)}`);
 console.log(`

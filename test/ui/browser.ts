@@ -25,7 +25,8 @@ export interface TestBrowser {
   page(viewport?: { width: number; height: number }): Promise<Page>;
   /** Console errors and page errors seen so far, on every page. */
   errors: string[];
-  screenshot(page: Page, name: string): Promise<string>;
+  /** The whole page, or from the top to the bottom of `untilBottomOf`. */
+  screenshot(page: Page, name: string, options?: { untilBottomOf?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -58,8 +59,14 @@ export async function launchBrowser(): Promise<TestBrowser> {
       page.on('pageerror', (error) => errors.push(`page error: ${error instanceof Error ? error.message : String(error)}`));
       return page;
     },
-    async screenshot(page, name) {
+    async screenshot(page, name, options = {}) {
       const path = join(screenshotDir, `${name}.png`);
+      if (options.untilBottomOf) {
+        const box = await (await page.$(options.untilBottomOf))?.boundingBox();
+        if (!box) throw new Error(`nothing matches ${options.untilBottomOf} to clip the screenshot to`);
+        await page.screenshot({ path, clip: { x: 0, y: 0, width: page.viewport()?.width ?? 1280, height: Math.ceil(box.y + box.height + 16) } });
+        return path;
+      }
       // The whole page and no more: a short viewport makes fullPage the content's own height.
       const viewport = page.viewport();
       if (viewport) await page.setViewport({ ...viewport, height: 200 });

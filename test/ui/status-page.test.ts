@@ -111,7 +111,7 @@ if (unavailable && process.env.CI === 'true') {
       await pageShows(`document.querySelector('h2.title [data-phase]')?.dataset.phase === 'Available' && document.querySelector('[data-count="updated"]')?.textContent === '4'`);
       expect(Date.now() - finished).toBeLessThan(liveMs);
       expect(await page.evaluate(`document.querySelectorAll('.chart path.line-updated')[0].getAttribute('d').split('V').length`)).toBeGreaterThan(3);
-      await page.goto(`${rt.apiUrl}/ui/`);
+      await page.click('.crumbs a');
       await pageShows(`${rowPhase('web')} === 'Available' && ${rowUpdated('web')} === '4'`);
       expect(await textOf(page, `${row('web')} .image`)).toBe('web:2');
     });
@@ -146,6 +146,8 @@ if (unavailable && process.env.CI === 'true') {
       }, 500);
       const before = await getService(rt, 'web');
       await pageShows(`document.querySelector('h2.title [data-phase]')?.dataset.phase === 'Progressing'`);
+      // The README's picture (docs/status-page-rollout.png is a copy): a rollout after a rollback.
+      await browser.screenshot(page, 'readme-rollout', { untilBottomOf: '.columns' });
       await page.click('button[data-action="pause"]');
       await page.waitForSelector('dialog.confirm[open]');
       expect(await textOf(page, 'dialog.confirm')).toContain(`If-Match: "${before.generation}"`);
