@@ -104,7 +104,7 @@ describe('corral dashboard: the page on loopback, its API calls forwarded and si
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString('utf8');
-        const match = /Corral dashboard: (http:\/\/127\.0\.0\.1:\d+\/ui\/)/.exec(output);
+        const match = /Corral dashboard: (http:\/\/127\.0\.0\.1:\d+\/ui\/)\nAPI: .*\n/.exec(output);
         if (match) resolve(match[1]);
       });
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

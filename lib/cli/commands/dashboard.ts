@@ -28,8 +28,10 @@ export function dashboardCommand(command: Command, io: { stdout: TerminalStream;
         if (error.code === 'EADDRINUSE') throw new CliError(`port ${options.port} is in use on 127.0.0.1: pick another with --port`, { cause: error });
         throw error;
       });
-      io.stdout.write(`Corral dashboard: ${dashboard.url}\n`);
-      io.stdout.write(`API: ${connection.endpoint.href} (${connection.sign ? 'signed with SigV4' : 'unsigned'}); Ctrl-C stops\n`);
+      io.stdout.write(
+        `Corral dashboard: ${dashboard.url}\n` +
+          `API: ${connection.endpoint.href} (${connection.sign ? 'signed with SigV4' : 'unsigned'}); Ctrl-C stops\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
