@@ -1,15 +1,20 @@
-import { Names, Stack } from 'aws-cdk-lib';
+import { Names, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { managedSecretTag } from '../core/managed-secrets.js';
+import { accountSecretsArn, managedSecretsReason, managedSecretsStatement } from './managed-secret-policy.js';
 import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
 import { checkRotationSchedule } from './rotation-schedule.js';
 
 export interface CorralRotationProps {
   readonly rotationFunction: lambda.IFunction;
-  /** Principals that start rotations on demand (`POST /secrets/{name}/rotate`). */
+  /**
+   * Principals that start rotations on demand (`POST /secrets/{name}/rotate`); they need
+   * DescribeSecret on the tagged secrets too, which CorralStack grants them.
+   */
   readonly rotators: readonly iam.IGrantable[];
 }
 
@@ -23,22 +28,32 @@ export interface AttachRotationOptions {
 }
 
 /**
- * Attaches Corral's rotation function to secrets. The function may touch exactly the secrets
- * attached here: each `attach` grants it the four rotation actions on that secret (and its
- * KMS key through Secrets Manager), lets Secrets Manager invoke it for that secret only, and
- * lets the rotators start a rotation of it.
+ * Corral's rotation function and who may start it. The function may touch exactly the secrets
+ * tagged corral:managed=true (the four rotation actions, conditioned on the tag), Secrets
+ * Manager may invoke it for this account's secrets, and the rotators may start a rotation of a
+ * tagged secret. So a secret made with the AWS CLI and tagged rotates with no stack change;
+ * `attach` adds a schedule (and, for a secret with its own KMS key, the key grant).
  */
 export class CorralRotation extends Construct {
   readonly rotationFunction: lambda.IFunction;
-  private readonly rotators: readonly iam.IGrantable[];
+  private readonly invokePermission: lambda.CfnPermission;
 
   constructor(scope: Construct, id: string, props: CorralRotationProps) {
     super(scope, id);
     this.rotationFunction = props.rotationFunction;
-    this.rotators = props.rotators;
+    const stack = Stack.of(this);
+    const secrets = accountSecretsArn(this);
     // GetRandomPassword generates the default strategy's new values; it has no resources.
     props.rotationFunction.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] }),
+    );
+    props.rotationFunction.addToRolePolicy(
+      managedSecretsStatement(this, [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ]),
     );
     if (props.rotationFunction.role) {
       acknowledgeWildcardResource(
@@ -46,18 +61,34 @@ export class CorralRotation extends Construct {
         '*',
         'secretsmanager:GetRandomPassword does not support resource-level permissions.',
       );
+      acknowledgeWildcardResource(props.rotationFunction.role, secrets, managedSecretsReason);
     }
-    // RotateSecret with RotationLambdaARN requires the caller to be allowed to invoke it.
+    // Secrets Manager invokes the function for a rotation of any of this account's secrets; what
+    // the function may then do to a secret is decided by the tag condition above.
+    this.invokePermission = new lambda.CfnPermission(this, 'InvokePermission', {
+      action: 'lambda:InvokeFunction',
+      functionName: props.rotationFunction.functionArn,
+      principal: 'secretsmanager.amazonaws.com',
+      sourceArn: secrets,
+      sourceAccount: stack.account,
+    });
     for (const rotator of props.rotators) {
+      // RotateSecret with RotationLambdaARN requires the caller to be allowed to invoke it.
       iam.Grant.addToPrincipal({
         grantee: rotator,
         actions: ['lambda:InvokeFunction'],
         resourceArns: [props.rotationFunction.functionArn],
       });
+      rotator.grantPrincipal.addToPrincipalPolicy(managedSecretsStatement(this, ['secretsmanager:RotateSecret']));
+      if (rotator.grantPrincipal instanceof iam.Role) acknowledgeWildcardResource(rotator.grantPrincipal, secrets, managedSecretsReason);
     }
   }
 
-  /** Rotates `secret` with Corral's function on `schedule` (`rate(...)` or `cron(...)`). */
+  /**
+   * Rotates `secret` with Corral's function on `schedule` (`rate(...)` or `cron(...)`). A secret
+   * defined in this app is tagged corral:managed=true here; an imported one must carry the tag
+   * already (`aws secretsmanager tag-resource`), or the rotation is refused by IAM.
+   */
   attach(
     secret: secretsmanager.ISecret,
     schedule: string,
@@ -65,39 +96,11 @@ export class CorralRotation extends Construct {
   ): secretsmanager.CfnRotationSchedule {
     const scheduleExpression = checkRotationSchedule(schedule);
     const scope = new Construct(this, Names.nodeUniqueId(secret.node));
-    // A secret imported by name has a partial ARN; its full ARN ends in six random characters.
-    const secretArn = secret.secretFullArn ?? `${secret.secretArn}-??????`;
     const rotationFunction = this.rotationFunction;
-
-    rotationFunction.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'secretsmanager:DescribeSecret',
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:PutSecretValue',
-          'secretsmanager:UpdateSecretVersionStage',
-        ],
-        resources: [secretArn],
-      }),
-    );
+    Tags.of(secret).add(managedSecretTag.key, managedSecretTag.value);
     secret.encryptionKey?.grantEncryptDecrypt(
       new kms.ViaServicePrincipal(`secretsmanager.${Stack.of(this).region}.amazonaws.com`, rotationFunction.grantPrincipal),
     );
-    for (const rotator of this.rotators) {
-      iam.Grant.addToPrincipal({
-        grantee: rotator,
-        actions: ['secretsmanager:RotateSecret', 'secretsmanager:DescribeSecret'],
-        resourceArns: [secretArn],
-      });
-    }
-    const permission = new lambda.CfnPermission(scope, 'InvokePermission', {
-      action: 'lambda:InvokeFunction',
-      functionName: rotationFunction.functionArn,
-      principal: 'secretsmanager.amazonaws.com',
-      sourceArn: secretArn,
-      sourceAccount: Stack.of(this).account,
-    });
-
     const rotation = new secretsmanager.CfnRotationSchedule(scope, 'Schedule', {
       secretId: secret.secretArn,
       rotationLambdaArn: rotationFunction.functionArn,
@@ -105,7 +108,7 @@ export class CorralRotation extends Construct {
       rotateImmediatelyOnUpdate: options.rotateImmediatelyOnUpdate ?? false,
     });
     // Secrets Manager checks that it may invoke the function when the schedule is created.
-    rotation.node.addDependency(permission);
+    rotation.node.addDependency(this.invokePermission);
     if (rotationFunction.role) rotation.node.addDependency(rotationFunction.role);
     return rotation;
   }

@@ -1,11 +1,11 @@
-import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { CorralApi } from './corral-api.js';
 import { readCorralContext, type CorralContext } from './corral-context.js';
 import { CorralFunction } from './corral-function.js';
 import { CorralManagedSecret, type CorralManagedSecretProps } from './corral-managed-secret.js';
+import { accountSecretsArn, managedSecretsReason, managedSecretsStatement } from './managed-secret-policy.js';
 import { CorralQueues } from './corral-queues.js';
 import { CorralRotation, type AttachRotationOptions } from './corral-rotation.js';
 import { CorralTable } from './corral-table.js';
@@ -113,23 +113,11 @@ export class CorralStack extends Stack {
     // The dispatcher's full sweep runs the reconciler's code, so it cleans up stray targets too.
     new TrafficPolicy(this, 'Traffic', { roles: [reconciler.role, dispatcher.role] });
 
-    // Secret metadata (rotation dates, ARN from a name) for any secret a spec may reference;
-    // DescribeSecret never returns a value.
-    const allSecrets = this.formatArn({
-      service: 'secretsmanager',
-      resource: 'secret',
-      resourceName: '*',
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    // Secret metadata (rotation dates, tags, ARN from a name) of the secrets a spec may name:
+    // the API checks them on PUT; DescribeSecret never returns a value.
     for (const fn of [api, reconciler]) {
-      fn.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['secretsmanager:DescribeSecret'], resources: [allSecrets] }),
-      );
-      acknowledgeWildcardResource(
-        fn.role,
-        allSecrets,
-        'DescribeSecret returns metadata only, never a value, for whichever secret a spec names at run time.',
-      );
+      fn.role.addToPrincipalPolicy(managedSecretsStatement(this, ['secretsmanager:DescribeSecret']));
+      acknowledgeWildcardResource(fn.role, accountSecretsArn(this), managedSecretsReason);
     }
 
     new ReconcilerTriggers(this, 'ReconcilerTriggers', {

@@ -2,13 +2,14 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { infraDefaults } from './defaults.js';
+import { managedSecretsReason, managedSecretsStatement, accountSecretsArn } from './managed-secret-policy.js';
 import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
 
 /**
  * The two roles every Corral task definition names.
  *
  * The execution role is what ECS itself uses to start a task: pull the image, create the
- * per-service log group and write to it, and read the secrets the spec references. The task
+ * per-service log group and write to it, and read the secrets the spec references (only those tagged corral:managed=true). The task
  * role is what the containers' code gets; it starts with no permissions — add to it
  * (`taskRole.addToPolicy`) what your services need.
  */
@@ -40,7 +41,6 @@ export class TaskRoles extends Construct {
       resourceName: `${infraDefaults.serviceLogGroupPrefix}*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    const secrets = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const repositories = `arn:${stack.partition}:ecr:*:*:repository/*`;
 
     const policy = new iam.Policy(this, 'ExecutionPolicy', {
@@ -55,7 +55,8 @@ export class TaskRoles extends Construct {
           actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
           resources: [serviceLogGroups],
         }),
-        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secrets] }),
+        // ECS reads a task's `secrets` with this role when the task starts.
+        managedSecretsStatement(this, ['secretsmanager:GetSecretValue']),
       ],
     });
     policy.attachToRole(this.executionRole);
@@ -71,10 +72,6 @@ export class TaskRoles extends Construct {
       serviceLogGroups,
       'One log group per service, created on first start under the Corral prefix; service names are not known at deploy time.',
     );
-    acknowledgeWildcardResource(
-      policy,
-      secrets,
-      'Service specs reference any secret of the account by name or ARN, decided at run time; only this Region and account.',
-    );
+    acknowledgeWildcardResource(policy, accountSecretsArn(this), managedSecretsReason);
   }
 }

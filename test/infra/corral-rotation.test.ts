@@ -4,7 +4,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkRotationSchedule } from '../../lib/infra/rotation-schedule.js';
 import { synthCorral, type SynthesizedCorral } from './synth-corral.js';
 
-type Statement = { Action: string | string[]; Resource: unknown };
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** What every grant on secrets looks like: the account's secrets, narrowed by the tag. */
+const taggedSecretsOnly = {
+  Resource: { 'Fn::Join': ['', expect.arrayContaining([':secret:*'])] },
+  Condition: { StringEquals: { 'aws:ResourceTag/corral:managed': 'true' } },
+};
 
 function statementsOf(corral: SynthesizedCorral, roleId: string): Statement[] {
   return Object.values(
@@ -55,43 +61,50 @@ describe('Corral-managed and attached secrets', () => {
     });
   });
 
-  it('lets Secrets Manager invoke the function for those secrets only, before the schedule exists', () => {
+  it('tags the secrets defined in the app corral:managed=true', () => {
+    corral.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'db-password',
+      Tags: Match.arrayWith([{ Key: 'corral:managed', Value: 'true' }]),
+    });
+  });
+
+  it('lets Secrets Manager invoke the function for this account\'s secrets, before any schedule exists', () => {
     const permissions = corral.template.findResources('AWS::Lambda::Permission', {
       Properties: { Principal: 'secretsmanager.amazonaws.com' },
     });
     const sourceArns = Object.values(permissions).map((permission) => JSON.stringify(permission['Properties'].SourceArn));
-    expect(sourceArns).toHaveLength(2);
-    expect(sourceArns).toContainEqual(JSON.stringify({ Ref: managedSecretId }));
-    expect(sourceArns.some((arn) => arn.includes(':secret:api-key-??????'))).toBe(true);
+    expect(sourceArns).toHaveLength(1);
+    expect(sourceArns[0]).toContain(':secret:*');
+    expect(Object.values(permissions)[0]!['Properties'].SourceAccount).toEqual({ Ref: 'AWS::AccountId' });
     const schedules = Object.values(corral.template.findResources('AWS::SecretsManager::RotationSchedule'));
     for (const schedule of schedules) {
       expect((schedule['DependsOn'] as string[]).some((id) => id in permissions)).toBe(true);
     }
   });
 
-  it('limits the rotation function to the attached secrets', () => {
+  it('limits the rotation function to secrets tagged corral:managed=true', () => {
     const role = roleOf(corral, 'rotation');
-    for (const action of ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage']) {
-      const resources = resourcesFor(corral, role, action);
-      expect(resources).toHaveLength(2);
-      expect(resources).toContainEqual(JSON.stringify({ Ref: managedSecretId }));
-      expect(resources.some((resource) => resource.includes(':secret:api-key-??????'))).toBe(true);
+    for (const action of ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage']) {
+      const statements = statementsOf(corral, role).filter((statement) => [statement.Action].flat().includes(action));
+      expect(statements).toEqual([expect.objectContaining(taggedSecretsOnly)]);
     }
   });
 
-  it('lets the API and the reconciler start a rotation of those secrets only', () => {
+  it('lets the API and the reconciler start a rotation of tagged secrets only', () => {
     for (const description of ['desired-state API', 'reconciler']) {
-      const resources = resourcesFor(corral, roleOf(corral, description), 'secretsmanager:RotateSecret');
-      expect(resources).toHaveLength(2);
-      expect(resources).toContainEqual(JSON.stringify({ Ref: managedSecretId }));
+      const statements = statementsOf(corral, roleOf(corral, description)).filter((statement) =>
+        [statement.Action].flat().includes('secretsmanager:RotateSecret'),
+      );
+      expect(statements).toEqual([expect.objectContaining(taggedSecretsOnly)]);
     }
   });
 
-  it('grants nothing on secrets when none is attached', () => {
+  it('needs no stack change to rotate a secret made outside it: the grants do not depend on attached secrets', () => {
     const bare = synthCorral();
     bare.template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
-    expect(resourcesFor(bare, roleOf(bare, 'rotation'), 'secretsmanager:GetSecretValue')).toEqual([]);
-    expect(resourcesFor(bare, roleOf(bare, 'desired-state API'), 'secretsmanager:RotateSecret')).toEqual([]);
+    for (const [description, action] of [['rotation', 'secretsmanager:PutSecretValue'], ['desired-state API', 'secretsmanager:RotateSecret']]) {
+      expect(resourcesFor(bare, roleOf(bare, description!), action!)).toEqual(resourcesFor(corral, roleOf(corral, description!), action!));
+    }
   });
 
   it('refuses an invalid schedule at synth time', () => {
