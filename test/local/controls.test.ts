@@ -1,3 +1,5 @@
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListTasksCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { globMatches } from '../../lib/local/aws/faults.js';
 import { type Harness, startHarness } from './local-aws-harness.js';
@@ -42,4 +44,17 @@ test('requests without a known X-Amz-Target get an AWS-shaped error', async () =
   const response = await fetch(h.aws.url, { method: 'POST', headers: { 'x-amz-target': 'Nope_2020.DoIt' }, body: '{}' });
   expect(response.status).toBe(400);
   expect(await response.json()).toMatchObject({ __type: 'UnknownOperationException' });
+});
+
+test('GET /_corral/stats counts every request by service:Operation; DELETE starts again from zero', async () => {
+  expect((await fetch(`${h.aws.url}/_corral/stats`, { method: 'DELETE' })).status).toBe(200);
+  await h.ecs.send(new ListTasksCommand({ cluster: 'corral' }));
+  await h.ecs.send(new ListTasksCommand({ cluster: 'corral' }));
+  await h.dynamo.send(new ListTablesCommand({}));
+  const stats = (await (await fetch(`${h.aws.url}/_corral/stats`)).json()) as { byOperation: Record<string, number> };
+  expect(stats.byOperation).toEqual({ 'ecs:ListTasks': 2, 'dynamodb:ListTables': 1 });
+  const reset = (await (await fetch(`${h.aws.url}/_corral/stats`, { method: 'DELETE' })).json()) as { byOperation: Record<string, number> };
+  expect(reset.byOperation).toEqual({});
+  expect((await (await fetch(`${h.aws.url}/_corral/stats`)).json()) as unknown).toMatchObject({ byOperation: {} });
+  expect((await fetch(`${h.aws.url}/_corral/stats`, { method: 'POST' })).status).toBe(404);
 });

@@ -1,4 +1,4 @@
-import { ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { GetRandomPasswordCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const setFaults = (faults: Record<string, number>) =>
+const setFaults = (faults: Record<string, number | string>) =>
   fetch(`${h.aws.url}/_corral/faults`, { method: 'POST', body: JSON.stringify(faults) });
 
 test('with throttle 0.3 the SDK retries get every ECS call through and about 30% of answers are throttled', async () => {
@@ -38,10 +38,11 @@ test('with throttle 0.3 the SDK retries get every ECS call through and about 30%
     }),
   );
   const stats = h.aws.stats();
+  const ecsCalls = stats.byOperation['ecs:RunTask'] + stats.byOperation['ecs:ListTasks'];
   expect(succeeded).toBe(calls);
   // Every throttled answer was followed by a retry, so requests = calls + throttled answers.
-  expect(stats.ecsCalls).toBe(calls + stats.throttled);
-  const share = stats.throttled / stats.ecsCalls;
+  expect(ecsCalls).toBe(calls + stats.throttled);
+  const share = stats.throttled / ecsCalls;
   expect(share).toBeGreaterThan(0.22);
   expect(share).toBeLessThan(0.38);
   // Retried RunTasks carry the same clientToken, so no call launched a task twice.
@@ -56,7 +57,7 @@ test('with throttle 0.3 the SDK retries get every ECS call through and about 30%
   h.aws.resetStats();
   const strict = new ECSClient({ endpoint: h.aws.url, region, credentials, maxAttempts: 1 });
   for (let i = 0; i < 20; i++) await strict.send(new ListTasksCommand({ cluster: 'corral' }));
-  expect(h.aws.stats()).toMatchObject({ ecsCalls: 20, throttled: 0, byOperation: { 'ecs:ListTasks': 20 } });
+  expect(h.aws.stats()).toEqual({ throttled: 0, byOperation: { 'ecs:ListTasks': 20 } });
   for (const client of [ecs, secrets, strict]) client.destroy();
 });
 
@@ -70,6 +71,48 @@ test('a throttled answer is a ThrottlingException the SDK recognises', async () 
     });
   } finally {
     await setFaults({ throttle: 0 });
+    ecs.destroy();
+  }
+});
+
+test('ecsRateLimits "aws" applies ECS\'s token buckets: a burst, then the sustained rate, per group of actions', async () => {
+  const ecs = new ECSClient({ endpoint: h.aws.url, region, credentials, maxAttempts: 1 });
+  const outcomes = async (n: number, call: () => Promise<unknown>) => {
+    let served = 0;
+    let throttled = 0;
+    for (let i = 0; i < n; i++) {
+      try {
+        await call();
+        served++;
+      } catch (error) {
+        expect(error).toMatchObject({ name: 'ThrottlingException' });
+        throttled++;
+      }
+    }
+    return { served, throttled };
+  };
+  const listTasks = () => ecs.send(new ListTasksCommand({ cluster: 'corral' }));
+  try {
+    expect(await (await setFaults({ ecsRateLimits: 'aws' })).json()).toMatchObject({ ecsRateLimits: 'aws' });
+    // The task read bucket holds 100: at one instant 100 calls pass and the rest are refused.
+    expect(await outcomes(110, listTasks)).toEqual({ served: 100, throttled: 10 });
+    // DescribeTasks shares that bucket; task definition reads have their own.
+    await expect(ecs.send(new DescribeTasksCommand({ cluster: 'corral', tasks: ['x'] }))).rejects.toMatchObject({ name: 'ThrottlingException' });
+    await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'web' }));
+    // Half a second refills 10 of the 20 a second.
+    h.clock.advance(500);
+    expect(await outcomes(15, listTasks)).toEqual({ served: 10, throttled: 5 });
+    // Fargate launches: 100 tasks of burst, so ten RunTasks of 10 pass and the eleventh waits.
+    const runTen = () => ecs.send(new RunTaskCommand({ cluster: 'corral', taskDefinition: 'web', networkConfiguration: awsvpc, count: 10 }));
+    expect(await outcomes(11, runTen)).toEqual({ served: 10, throttled: 1 });
+    h.clock.advance(500);
+    expect(await outcomes(1, runTen)).toEqual({ served: 1, throttled: 0 });
+    // Off again: no bucket at all.
+    await setFaults({ ecsRateLimits: 'off' });
+    expect(await outcomes(150, listTasks)).toEqual({ served: 150, throttled: 0 });
+    expect((await setFaults({ ecsRateLimits: 'lenient' })).status).toBe(400);
+  } finally {
+    await setFaults({ ecsRateLimits: 'off' });
     ecs.destroy();
   }
 });

@@ -25,6 +25,14 @@ export const imageBehaviorDefaults = {
   slowStart: { afterSeconds: 30 },
 } as const;
 
+export type EcsRateLimitsSetting = 'aws' | 'off';
+
+export interface FaultSettings {
+  throttle: number;
+  runTaskFailure: number;
+  ecsRateLimits: EcsRateLimitsSetting;
+}
+
 const behaviors: readonly ImageBehaviorKind[] = ['healthy', 'unhealthy', 'crash', 'exit', 'slow-start', 'pull-error', 'target-unhealthy'];
 
 /**
@@ -36,6 +44,8 @@ export class FaultControls {
   throttle = 0;
   /** Share of tasks in a RunTask call that come back in `failures[]` (capacity unavailable). */
   runTaskFailure = 0;
+  /** `aws`: ECS calls meet ECS's documented token buckets (lib/local/aws/ecs/rate-limits.ts). */
+  ecsRateLimits: EcsRateLimitsSetting = 'off';
 
   setImageRule(input: unknown): ImageRule {
     const body = asObject(input);
@@ -62,11 +72,18 @@ export class FaultControls {
     return [...this.rules];
   }
 
-  setFaults(input: unknown): { throttle: number; runTaskFailure: number } {
+  setFaults(input: unknown): FaultSettings {
     const body = asObject(input);
+    const ecsRateLimits = body.ecsRateLimits;
+    if (ecsRateLimits !== undefined && ecsRateLimits !== 'aws' && ecsRateLimits !== 'off') throw badControl('ecsRateLimits must be "aws" or "off"');
     if (body.throttle !== undefined) this.throttle = share(body.throttle, 'throttle');
     if (body.runTaskFailure !== undefined) this.runTaskFailure = share(body.runTaskFailure, 'runTaskFailure');
-    return { throttle: this.throttle, runTaskFailure: this.runTaskFailure };
+    if (ecsRateLimits !== undefined) this.ecsRateLimits = ecsRateLimits;
+    return this.settings();
+  }
+
+  settings(): FaultSettings {
+    return { throttle: this.throttle, runTaskFailure: this.runTaskFailure, ecsRateLimits: this.ecsRateLimits };
   }
 
   behaviorOf(image: string): ImageBehavior {

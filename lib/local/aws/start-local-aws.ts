@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AlarmsEmulator } from './cloudwatch/alarms-emulator.js';
 import { cloudWatchJsonTarget, cloudWatchQueryVersion, serveCloudWatchJson, serveCloudWatchQuery } from './cloudwatch/cloudwatch-protocols.js';
-import { handleControl } from './control.js';
+import { handleControl, handleStatsControl } from './control.js';
 import { DynamoProxy } from './dynamodb/dynamo-proxy.js';
 import { EcsEmulator } from './ecs/ecs-emulator.js';
+import { EcsRateLimiter } from './ecs/rate-limits.js';
 import { Elbv2Emulator } from './elbv2/elbv2-emulator.js';
 import { elbv2QueryVersion, serveElbv2Query } from './elbv2/elbv2-protocol.js';
 import { TrafficControl } from './elbv2/traffic-control.js';
@@ -78,12 +79,24 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const cloudMap = new CloudMapEmulator({ clock, accountId, region, stateFile: dataFile('servicediscovery.json') });
   const traffic = new TrafficControl(clock, endpoints, elbv2);
 
+  // Full buckets whenever `ecsRateLimits: "aws"` is switched on; none while it is off.
+  let rateLimiter: EcsRateLimiter | undefined;
+  function admittedByRateLimits(operation: string, input: unknown): boolean {
+    if (faults.ecsRateLimits !== 'aws') {
+      rateLimiter = undefined;
+      return true;
+    }
+    rateLimiter ??= new EcsRateLimiter(clock.now());
+    return rateLimiter.admit(operation, input, clock.now());
+  }
+
   async function route(request: http.IncomingMessage, body: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
     // A host-prefixed call (Cloud Map's DiscoverInstances on `data-…`) may reach this endpoint as its HTTP proxy,
     // with an absolute URL whose host (`data-127.0.0.1`) WHATWG URL refuses: only its path and query matter here.
     const url = new URL((request.url ?? '/').replace(/^[a-z]+:\/\/[^/?]*/i, '') || '/', 'http://local');
     const path = url.pathname;
     if (path === '/_corral/traffic') return json(200, traffic.handle(request.method ?? 'GET', url.searchParams, body ? parse(body) : undefined), 'application/json');
+    if (path === '/_corral/stats') return json(200, handleStatsControl(stats, request.method ?? 'GET'), 'application/json');
     if (path.startsWith('/_corral/')) {
       return json(200, handleControl(faults, request.method ?? 'GET', path, body ? parse(body) : undefined), 'application/json');
     }
@@ -114,11 +127,12 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     try {
       if (service === 'dynamodb') return await dynamo.handle(operation, body, request.headers);
       if (service === 'ecs') {
-        if (faults.throttle > 0 && random() < faults.throttle) {
+        const input = parse(body);
+        if ((faults.throttle > 0 && random() < faults.throttle) || !admittedByRateLimits(operation, input)) {
           stats.recordThrottled();
           throw new AwsError('ThrottlingException', 'Rate exceeded');
         }
-        return json(200, ecs.handle(operation, parse(body)));
+        return json(200, ecs.handle(operation, input));
       }
       if (service === 'servicediscovery') return json(200, cloudMap.handle(operation, parse(body)));
       return json(200, secrets.handle(operation, parse(body)));

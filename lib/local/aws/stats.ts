@@ -1,6 +1,5 @@
-/** Request counters for benchmarks and tests: how many ECS calls a run cost, how many were throttled. */
+/** Request counters for users, benchmarks and tests: what a run cost, by operation, and how much was throttled. */
 export interface LocalAwsStats {
-  ecsCalls: number;
   throttled: number;
   /** Requests per operation, keyed "service:Operation", e.g. "ecs:RunTask" (throttled ones included). */
   byOperation: Record<string, number>;
@@ -12,7 +11,6 @@ export class StatsCounter {
   record(service: string, operation: string): void {
     const key = `${service}:${operation}`;
     this.current.byOperation[key] = (this.current.byOperation[key] ?? 0) + 1;
-    if (service === 'ecs') this.current.ecsCalls++;
   }
 
   recordThrottled(): void {
@@ -29,5 +27,5 @@ export class StatsCounter {
 }
 
 function emptyStats(): LocalAwsStats {
-  return { ecsCalls: 0, throttled: 0, byOperation: {} };
+  return { throttled: 0, byOperation: {} };
 }
