@@ -178,6 +178,25 @@ if (unavailable && process.env.CI === 'true') {
       await playUntil(async () => (await status('web')).phase === 'Available');
     });
 
+    it('does not act on a service that changed while the confirmation was open (If-Match answers 412)', async () => {
+      const before = await getService(rt, 'web');
+      await page.click('button[data-action="pause"]');
+      await page.waitForSelector('dialog.confirm[open]');
+      await call(rt.apiUrl, 'POST', '/services/web/scale', { replicas: 3 });
+      await pageShows(`document.querySelector('[data-count="desired"]')?.textContent === '3'`);
+      const errorsBefore = browser.errors.length;
+      await page.click('dialog.confirm .button-primary');
+      await pageShows(`(document.querySelector('.action-outcome')?.textContent ?? '').includes('changed since you were asked')`);
+      expect(await textOf(page, '.action-outcome')).toContain(`generation ${before.generation} is no longer current`);
+      expect((await getService(rt, 'web')).status.paused).toBe(false);
+      // Chromium logs every 4xx answer as a console error: this one was expected.
+      const logged = browser.errors.splice(errorsBefore);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toContain('412');
+      await call(rt.apiUrl, 'POST', '/services/web/scale', { replicas: 4 });
+      await playUntil(async () => (await status('web')).phase === 'Available');
+    });
+
     it('shows jobs with schedule, time zone, next run and last runs; secrets with rotation and consumers, never a value', async () => {
       await rt.setImage({ image: 'report:1', behavior: 'exit', afterSeconds: 3, exitCode: 0 });
       await call(rt.apiUrl, 'PUT', '/jobs/nightly-report', { image: 'report:1', schedule: 'rate(1 minute)' });
@@ -214,7 +233,50 @@ if (unavailable && process.env.CI === 'true') {
       const overflow = await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow).toBeLessThanOrEqual(0);
       await browser.screenshot(phone, 'services-phone');
+      await phone.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+      await browser.screenshot(phone, 'services-phone-dark');
       await phone.close();
+    });
+
+    it('labels every control and chart, and its coloured text passes WCAG AA contrast in both colour schemes', async () => {
+      const check = await browser.page();
+      // Worst contrast ratio of text with its nearest painted background, per selector.
+      const audit = `(() => {
+        const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+          .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+        const background = (el) => {
+          for (let e = el; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+          }
+          return [255, 255, 255];
+        };
+        const worst = {};
+        for (const el of document.querySelectorAll('.badge, .live, a, button, .muted, .message, th, td, .event-type, .key-updated, .key-available')) {
+          if (!el.textContent.trim()) continue;
+          const [a, b] = [lum(rgb(getComputedStyle(el).color).slice(0, 3)), lum(background(el))];
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          const key = el.className || el.tagName;
+          worst[key] = Math.min(worst[key] ?? 99, Math.round(ratio * 100) / 100);
+        }
+        return worst;
+      })()`;
+      for (const scheme of ['light', 'dark']) {
+        await check.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+        for (const hash of ['#/', '#/services/web']) {
+          await check.goto(`${rt.apiUrl}/ui/${hash}`);
+          await check.waitForSelector('[data-phase]');
+          const ratios = (await check.evaluate(audit)) as Record<string, number>;
+          expect(Object.keys(ratios).length).toBeGreaterThan(8);
+          const failing = Object.entries(ratios).filter(([, ratio]) => ratio < 4.5);
+          expect(failing, `${scheme} ${hash}`).toEqual([]);
+        }
+      }
+      const unlabelled = await check.evaluate(`[...document.querySelectorAll('button, a, [role=img], input')]
+        .filter((el) => !(el.getAttribute('aria-label') || el.textContent.trim() || el.closest('label'))).length`);
+      expect(unlabelled).toBe(0);
+      await check.close();
     });
 
     it('serves the same page through corral dashboard, which forwards the API calls', async () => {

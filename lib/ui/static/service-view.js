@@ -23,6 +23,8 @@ const actionText = {
  */
 function Actions({ service, onDone }) {
   const [pending, setPending] = useState(/** @type {string | undefined} */ (undefined));
+  // The generation the user saw when asked: a change after that makes the API answer 412.
+  const [seenGeneration, setSeenGeneration] = useState(service.generation);
   const [busy, setBusy] = useState(false);
   const [full, setFull] = useState(false);
   const [outcome, setOutcome] = useState(/** @type {{ ok: boolean, text: string } | undefined} */ (undefined));
@@ -35,13 +37,13 @@ function Actions({ service, onDone }) {
     const path = `/services/${encodeURIComponent(service.name)}/${pending === 'undo' ? 'rollback' : pending}`;
     const body = pending === 'promote' && full ? { full: true } : {};
     try {
-      await request('POST', path, { body, ifMatch: service.generation });
+      await request('POST', path, { body, ifMatch: seenGeneration });
       setOutcome({ ok: true, text: `${actionText[/** @type {keyof actionText} */ (pending)].label}: sent for ${service.name}` });
       onDone();
     } catch (error) {
       const failure = /** @type {{ status?: number, message: string }} */ (error);
       const text = failure.status === 412
-        ? `${service.name} changed since the page read it (generation ${service.generation}); look again and retry`
+        ? `${service.name} changed since you were asked (generation ${seenGeneration} is no longer current): nothing was done; look again and retry`
         : failure.message;
       setOutcome({ ok: false, text });
     } finally {
@@ -53,14 +55,14 @@ function Actions({ service, onDone }) {
 
   const text = pending ? actionText[/** @type {keyof actionText} */ (pending)] : undefined;
   return html`<div class="actions">
-    ${actions.map((action) => html`<button type="button" class="button" data-action=${action} onClick=${() => { setOutcome(undefined); setPending(action); }}>
+    ${actions.map((action) => html`<button type="button" class="button" data-action=${action} onClick=${() => { setOutcome(undefined); setSeenGeneration(service.generation); setPending(action); }}>
       ${actionText[/** @type {keyof actionText} */ (action)].label}</button>`)}
     <p class=${`action-outcome ${outcome && !outcome.ok ? 'notice notice-bad' : ''}`} role="status">${outcome?.text ?? ''}</p>
     ${text && pending && html`<${ConfirmDialog} title=${`${text.label} ${service.name}`} confirmLabel=${text.confirm} busy=${busy}
         onConfirm=${send} onCancel=${() => setPending(undefined)}>
       <p>${text.body(service.name, status)}</p>
       ${pending === 'promote' && html`<label class="check"><input type="checkbox" checked=${full} onChange=${(/** @type {any} */ e) => setFull(e.currentTarget.checked)} /> skip the remaining steps (full)</label>`}
-      <p class="muted">Sent with If-Match: "${service.generation}".</p>
+      <p class="muted">Sent with If-Match: "${seenGeneration}".</p>
     <//>`}
   </div>`;
 }
