@@ -22,6 +22,7 @@ if (unavailable && process.env.CI === 'true') {
     });
   });
 } else if (unavailable) {
+  console.warn(`test/ui/status-page.test.ts: browser tests SKIPPED. ${unavailable}`);
   describe.skip(`status page in a real browser — SKIPPED: ${unavailable}`, () => {
     it('needs Chromium', () => undefined);
   });
