@@ -7,6 +7,7 @@ import type { SecretStore } from '../aws/secret-store.js';
 import type { StateStore } from '../aws/state-store.js';
 import { NotFoundApiError } from './errors.js';
 import { errorResponse } from './error-response.js';
+import { requestIdOf, requestIdResponseHeader } from './request-id.js';
 import { serviceRoutes, type Route } from './service-routes.js';
 
 export interface ApiDependencies {
@@ -30,11 +31,12 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     },
   });
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(requestIdResponseHeader())
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use({
       before: async (request) => {
         deps.logger.appendKeys({
-          requestId: request.event.requestContext?.requestId,
+          requestId: requestIdOf(request.event),
           method: request.event.httpMethod,
           path: request.event.path,
         });

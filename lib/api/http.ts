@@ -17,6 +17,14 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
+/**
+ * Where a 201's new object lives: the request's own path, with API Gateway's stage prefix
+ * (`requestContext.path` is `/v1/services/web` where `path` is `/services/web`).
+ */
+export function createdLocation(event: APIGatewayProxyEvent): Record<string, string> {
+  return { Location: event.requestContext?.path ?? event.path };
+}
+
 export function etag(generation: number): string {
   return `"${generation}"`;
 }

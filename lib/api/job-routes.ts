@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { validateJobName, validateJobSpec } from '../core/spec/index.js';
 import { publicJobStatus } from '../jobs/job-status.js';
 import { NotFoundApiError, ValidationError } from './errors.js';
-import { etag, ifMatchGeneration, json, parseJsonBody, pathName } from './http.js';
+import { createdLocation, etag, ifMatchGeneration, json, parseJsonBody, pathName } from './http.js';
 import { requireManagedSecrets } from './secret-references.js';
 import type { Route } from './service-routes.js';
 import { translateStoreErrors } from './store-error-translation.js';
@@ -29,8 +29,8 @@ export function jobRoutes(deps: { jobs: JobStore; secrets: SecretStore; clock: C
     return { name: record.name, generation: record.generation, spec: record.spec, status: publicJobStatus(record, runs, deps.clock.now()) };
   }
 
-  async function respondWith(statusCode: number, record: JobRecord): Promise<APIGatewayProxyResult> {
-    return json(statusCode, await view(record), { ETag: etag(record.generation) });
+  async function respondWith(statusCode: number, record: JobRecord, headers: Record<string, string> = {}): Promise<APIGatewayProxyResult> {
+    return json(statusCode, await view(record), { ETag: etag(record.generation), ...headers });
   }
 
   async function mustGet(name: string): Promise<JobRecord> {
@@ -61,7 +61,7 @@ export function jobRoutes(deps: { jobs: JobStore; secrets: SecretStore; clock: C
         if (!result.ok) throw new ValidationError(result.errors, 'the job spec is invalid');
         await requireManagedSecrets(deps.secrets, result.spec.secrets);
         const { record, created } = await translateStoreErrors(() => deps.jobs.putJob(name, result.spec, { ifMatch }));
-        return respondWith(created ? 201 : 200, record);
+        return created ? respondWith(201, record, createdLocation(event)) : respondWith(200, record);
       },
     },
     {

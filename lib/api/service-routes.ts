@@ -9,7 +9,7 @@ import type { SecretStore } from '../aws/secret-store.js';
 import type { ServiceRecord, StateStore } from '../aws/state-store.js';
 import { checkIfMatch } from '../aws/generation-writes.js';
 import { ConflictApiError, NotFoundApiError, ValidationError } from './errors.js';
-import { etag, ifMatchGeneration, json, parseJsonBody, pathName } from './http.js';
+import { createdLocation, etag, ifMatchGeneration, json, parseJsonBody, pathName } from './http.js';
 import { publicStatus } from './public-status.js';
 import { requireManagedSecrets } from './secret-references.js';
 import { translateStoreErrors } from './store-error-translation.js';
@@ -44,8 +44,8 @@ export function serviceRoutes(store: StateStore, secrets: SecretStore): Route[] 
     return record;
   }
 
-  async function respondWith(statusCode: number, record: ServiceRecord): Promise<APIGatewayProxyResult> {
-    return json(statusCode, await view(record), { ETag: etag(record.generation) });
+  async function respondWith(statusCode: number, record: ServiceRecord, headers: Record<string, string> = {}): Promise<APIGatewayProxyResult> {
+    return json(statusCode, await view(record), { ETag: etag(record.generation), ...headers });
   }
 
   const routes: Route[] = [
@@ -73,7 +73,7 @@ export function serviceRoutes(store: StateStore, secrets: SecretStore): Route[] 
         if (!result.ok) throw new ValidationError(result.errors, 'the service spec is invalid');
         await requireManagedSecrets(secrets, result.spec.secrets);
         const { record, created } = await translateStoreErrors(() => store.putService(name, result.spec, { ifMatch }));
-        return respondWith(created ? 201 : 200, record);
+        return created ? respondWith(201, record, createdLocation(event)) : respondWith(200, record);
       },
     },
     {

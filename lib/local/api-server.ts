@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiHandler } from '../api/app.js';
 import { uiResponse } from '../ui/assets.js';
+import { publishedOpenApiText } from '../api/openapi/published.js';
+import { requestIdHeader } from '../api/request-id.js';
 import { lambdaContext } from './lambda-context.js';
 
 /** API Gateway's own payload limit; the handler enforces the contract's 64 KiB below it. */
@@ -17,33 +19,42 @@ export interface LocalApiServer {
 
 /**
  * Serves the API Lambda handler over plain HTTP the way API Gateway's REST proxy integration
- * would call it, so local mode runs the very same handler as the cloud.
+ * would call it, so local mode runs the very same handler as the cloud. `GET /openapi.json`
+ * answers the published OpenAPI document. Every answer carries `x-request-id`, including the
+ * ones this server makes itself (as API Gateway's own answers carry its request id).
  */
 export async function startApiServer(
   handler: ApiHandler,
   { host = '127.0.0.1', port = 3000, track }: { host?: string; port?: number; track?: <T>(work: Promise<T>) => Promise<T> } = {},
 ): Promise<LocalApiServer> {
   const server: Server = createServer((req, res) => {
+    const requestId = randomUUID();
+    const answer = (status: number, body: string) => {
+      res.writeHead(status, { 'Content-Type': 'application/json', [requestIdHeader]: requestId });
+      res.end(body);
+    };
     // The status page is local mode's (and `corral dashboard`'s): the deployed API serves no HTML.
     const page = uiResponse(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost').pathname);
     if (page) {
-      res.writeHead(page.status, page.headers);
+      res.writeHead(page.status, { ...page.headers, [requestIdHeader]: requestId });
       res.end(page.body);
       return;
     }
     const work = (async () => {
       const body = await readBody(req);
       if (body === undefined) {
-        res.writeHead(413, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 'PayloadTooLarge', message: 'request body exceeds 10 MB', details: [] } }));
+        answer(413, JSON.stringify({ error: { code: 'PayloadTooLarge', message: 'request body exceeds 10 MB', details: [], requestId } }));
         return;
       }
-      const result = await handler(toEvent(req, body), lambdaContext('corral-api'));
+      if (req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/openapi.json') {
+        answer(200, publishedOpenApiText);
+        return;
+      }
+      const result = await handler(toEvent(req, body, requestId), lambdaContext('corral-api'));
       res.writeHead(result.statusCode, { ...stringHeaders(result.headers) });
       res.end(result.body);
     })().catch((error: unknown) => {
-      res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'InternalError', message: (error as Error).name, details: [] } }));
+      answer(500, JSON.stringify({ error: { code: 'InternalError', message: (error as Error).name, details: [], requestId } }));
     });
     void (track ? track(work) : work);
   });
@@ -73,7 +84,7 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function toEvent(req: IncomingMessage, body: string): APIGatewayProxyEvent {
+function toEvent(req: IncomingMessage, body: string, requestId: string): APIGatewayProxyEvent {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(req.headers)) {
@@ -81,7 +92,6 @@ function toEvent(req: IncomingMessage, body: string): APIGatewayProxyEvent {
   }
   const query: Record<string, string> = {};
   url.searchParams.forEach((value, key) => { query[key] = value; });
-  const requestId = randomUUID();
   return {
     httpMethod: req.method ?? 'GET',
     path: url.pathname,

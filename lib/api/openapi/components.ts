@@ -1,0 +1,131 @@
+import jobSpecSchema from '../../../schema/job-spec.schema.json' with { type: 'json' };
+import serviceSpecSchema from '../../../schema/service-spec.schema.json' with { type: 'json' };
+import { rollbackRequestSchema, scaleRequestSchema } from '../../core/spec/request-schemas.js';
+import { toOpenApiSchema, type JsonSchema } from './schema-dialects.js';
+
+/**
+ * The request bodies, exactly the draft-07 schemas the handler validates with (schema/ and
+ * lib/core/spec/requests.ts), each keyed by the component name the document uses.
+ */
+export const requestSchemas = {
+  ServiceSpec: serviceSpecSchema,
+  JobSpec: jobSpecSchema,
+  ScaleRequest: scaleRequestSchema,
+  RollbackRequest: rollbackRequestSchema,
+} as const satisfies Record<string, JsonSchema>;
+
+export type RequestSchemaName = keyof typeof requestSchemas;
+
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const string = { type: 'string' };
+const integer = { type: 'integer' };
+const timestamp = { type: 'string', format: 'date-time' };
+const closed = (properties: Record<string, JsonSchema>, required: string[], description?: string): JsonSchema => ({
+  type: 'object',
+  ...(description ? { description } : {}),
+  additionalProperties: false,
+  required,
+  properties,
+});
+
+/** The answers, written to match lib/api's views (the contract test checks they do). */
+const responseSchemas: Record<string, JsonSchema> = {
+  ServiceStatus: closed(
+    {
+      phase: { enum: ['Pending', 'Progressing', 'Available', 'Degraded', 'Failed', 'RolledBack', 'Paused', 'Terminating'] },
+      observedGeneration: { ...integer, description: 'The generation the reconciler last acted on; compare with generation.' },
+      revision: { ...integer, description: 'The revision running or being rolled out.' },
+      targetRevision: { ...integer, description: "The revision of the user's latest spec." },
+      stableRevision: { ...integer, description: 'The last revision that rolled out completely.' },
+      counts: closed(
+        { desired: integer, running: integer, healthy: integer, updated: integer, available: integer },
+        ['desired', 'running', 'healthy', 'updated', 'available'],
+      ),
+      message: string,
+      conditions: {
+        type: 'array',
+        items: closed(
+          { type: string, status: { enum: ['True', 'False'] }, reason: string, message: string, lastTransitionTime: timestamp },
+          ['type', 'status', 'reason', 'message', 'lastTransitionTime'],
+        ),
+      },
+      paused: { type: 'boolean' },
+    },
+    ['phase', 'observedGeneration', 'revision', 'targetRevision', 'counts', 'message', 'conditions', 'paused'],
+  ),
+  Service: closed(
+    { name: string, generation: { ...integer, description: 'Increases with every change; the ETag.' }, spec: ref('ServiceSpec'), status: ref('ServiceStatus') },
+    ['name', 'generation', 'spec', 'status'],
+  ),
+  ServiceList: closed({ services: { type: 'array', items: ref('Service') } }, ['services']),
+  ServiceEvent: closed(
+    { time: timestamp, type: string, message: string, taskArn: string, revision: integer },
+    ['time', 'type', 'message'],
+  ),
+  ServiceEventList: closed({ events: { type: 'array', description: 'Newest first.', items: ref('ServiceEvent') } }, ['events']),
+  JobRun: closed(
+    {
+      tick: timestamp,
+      status: { enum: ['Pending', 'Running', 'Succeeded', 'Failed', 'TimedOut', 'Skipped', 'Replaced'] },
+      taskArn: string,
+      exitCode: integer,
+      stoppedReason: string,
+      durationSeconds: { type: 'number' },
+      startedAt: timestamp,
+      stoppedAt: timestamp,
+    },
+    ['tick', 'status'],
+  ),
+  JobStatus: closed(
+    {
+      nextRunAt: timestamp,
+      lastScheduledTick: timestamp,
+      activeRuns: integer,
+      lastRuns: { type: 'array', description: 'Newest first.', items: ref('JobRun') },
+      deleting: { const: true },
+    },
+    ['activeRuns', 'lastRuns'],
+  ),
+  Job: closed({ name: string, generation: integer, spec: ref('JobSpec'), status: ref('JobStatus') }, ['name', 'generation', 'spec', 'status']),
+  JobList: closed({ jobs: { type: 'array', items: ref('Job') } }, ['jobs']),
+  Secret: closed(
+    {
+      name: string,
+      arn: string,
+      rotationEnabled: { type: 'boolean' },
+      rotationRules: closed({ automaticallyAfterDays: integer, scheduleExpression: string, duration: string }, []),
+      lastRotatedAt: timestamp,
+      nextRotationAt: timestamp,
+      consumers: { type: 'array', description: 'Services whose spec references the secret.', items: string },
+    },
+    ['name', 'arn', 'rotationEnabled', 'consumers'],
+    'What Corral knows about a secret; never its value.',
+  ),
+  RotationStarted: closed(
+    { name: string, versionId: string, consumers: { type: 'array', description: 'Services that will be restarted, rolling.', items: string } },
+    ['name', 'consumers'],
+  ),
+  Error: closed(
+    {
+      error: closed(
+        {
+          code: { ...string, description: 'ValidationError, NotFound, Conflict, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType; API Gateway\'s own response types (e.g. MISSING_AUTHENTICATION_TOKEN, THROTTLED) for answers it makes itself.' },
+          message: string,
+          details: {
+            type: 'array',
+            items: closed({ field: { ...string, description: 'Path of the offending field, e.g. rollout.maxSurge; "" for the body.' }, message: string }, ['field', 'message']),
+          },
+          requestId: { ...string, description: 'The x-request-id of the answer; quote it when reporting a problem.' },
+        },
+        ['code', 'message', 'details', 'requestId'],
+      ),
+    },
+    ['error'],
+  ),
+};
+
+/** Every schema of the document's `components.schemas`. */
+export function componentSchemas(): Record<string, JsonSchema> {
+  const requests = Object.fromEntries(Object.entries(requestSchemas).map(([name, schema]) => [name, toOpenApiSchema(schema)]));
+  return { ...requests, ...responseSchemas };
+}
