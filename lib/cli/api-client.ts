@@ -1,5 +1,8 @@
-import { ApiError, type ApiErrorDetail } from './errors.js';
+import { closestMatch } from '../core/suggest.js';
+import { CLI_DEFAULTS } from './defaults.js';
+import { ApiError, WrongEndpointError, type ApiErrorDetail } from './errors.js';
 import { sendHttp, type HttpRequestSpec, type HttpResponse } from './http.js';
+import { retryDelayMs, type RetryPolicy } from './retry.js';
 import type { JobObject, RotationStarted, SecretInfo, ServiceEvent, ServiceObject, Spec } from './api-types.js';
 
 /** Signs a request (SigV4) or passes it through unchanged (local mode). */
@@ -9,6 +12,7 @@ export interface ApiClientOptions {
   endpoint: URL;
   sign?: RequestSigner;
   send?: (request: HttpRequestSpec) => Promise<HttpResponse>;
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface PutResult<T> {
@@ -17,14 +21,23 @@ export interface PutResult<T> {
   object: T;
 }
 
-/** The Corral API, one method per route. Non-2xx answers become ApiError. */
+/** Only these are repeated after a 429 or 5xx: doing them twice is doing them once. */
+const idempotentMethods = new Set(['GET', 'PUT', 'DELETE']);
+
+/**
+ * The Corral API, one method per route. Non-2xx answers become ApiError; a 404 for a named
+ * service or job suggests the closest existing name. Idempotent requests are retried with
+ * backoff on 429 and 5xx.
+ */
 export class CorralApi {
   private readonly sign: RequestSigner;
   private readonly send: (request: HttpRequestSpec) => Promise<HttpResponse>;
+  private readonly retry: RetryPolicy;
 
   constructor(private readonly options: ApiClientOptions) {
     this.sign = options.sign ?? (async (request) => request);
     this.send = options.send ?? ((request) => sendHttp(request));
+    this.retry = { ...CLI_DEFAULTS.retry, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), random: Math.random, ...options.retry };
   }
 
   listServices(): Promise<{ services: ServiceObject[] }> {
@@ -32,12 +45,12 @@ export class CorralApi {
   }
 
   getService(name: string): Promise<ServiceObject> {
-    return this.json('GET', `/services/${seg(name)}`);
+    return this.named('service', name, () => this.json('GET', `/services/${seg(name)}`));
   }
 
   /** The service, or undefined when the API answers 404. */
   findService(name: string): Promise<ServiceObject | undefined> {
-    return orUndefinedOn404(this.getService(name));
+    return orUndefinedOn404(this.json('GET', `/services/${seg(name)}`));
   }
 
   /** With `ifMatch` (a generation) the API answers 412 if the service changed since it was read. */
@@ -48,27 +61,27 @@ export class CorralApi {
   }
 
   deleteService(name: string): Promise<unknown> {
-    return this.json('DELETE', `/services/${seg(name)}`);
+    return this.named('service', name, () => this.json('DELETE', `/services/${seg(name)}`));
   }
 
   scale(name: string, replicas: number): Promise<unknown> {
-    return this.json('POST', `/services/${seg(name)}/scale`, { replicas });
+    return this.named('service', name, () => this.json('POST', `/services/${seg(name)}/scale`, { replicas }));
   }
 
   rollback(name: string, revision?: number): Promise<unknown> {
-    return this.json('POST', `/services/${seg(name)}/rollback`, revision === undefined ? {} : { revision });
+    return this.named('service', name, () => this.json('POST', `/services/${seg(name)}/rollback`, revision === undefined ? {} : { revision }));
   }
 
   pause(name: string): Promise<unknown> {
-    return this.json('POST', `/services/${seg(name)}/pause`, {});
+    return this.named('service', name, () => this.json('POST', `/services/${seg(name)}/pause`, {}));
   }
 
   resume(name: string): Promise<unknown> {
-    return this.json('POST', `/services/${seg(name)}/resume`, {});
+    return this.named('service', name, () => this.json('POST', `/services/${seg(name)}/resume`, {}));
   }
 
   events(name: string): Promise<{ events: ServiceEvent[] }> {
-    return this.json('GET', `/services/${seg(name)}/events`);
+    return this.named('service', name, () => this.json('GET', `/services/${seg(name)}/events`));
   }
 
   listJobs(): Promise<{ jobs: JobObject[] }> {
@@ -76,11 +89,11 @@ export class CorralApi {
   }
 
   getJob(name: string): Promise<JobObject> {
-    return this.json('GET', `/jobs/${seg(name)}`);
+    return this.named('job', name, () => this.json('GET', `/jobs/${seg(name)}`));
   }
 
   findJob(name: string): Promise<JobObject | undefined> {
-    return orUndefinedOn404(this.getJob(name));
+    return orUndefinedOn404(this.json('GET', `/jobs/${seg(name)}`));
   }
 
   async putJob(name: string, spec: Spec): Promise<PutResult<JobObject>> {
@@ -89,7 +102,7 @@ export class CorralApi {
   }
 
   deleteJob(name: string): Promise<unknown> {
-    return this.json('DELETE', `/jobs/${seg(name)}`);
+    return this.named('job', name, () => this.json('DELETE', `/jobs/${seg(name)}`));
   }
 
   rotateSecret(name: string): Promise<RotationStarted> {
@@ -104,6 +117,21 @@ export class CorralApi {
     return parseBody(await this.call(method, path, body)) as T;
   }
 
+  /** Runs a call about one named object; a 404 then names the closest existing one. */
+  private async named<T>(kind: 'service' | 'job', name: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) throw error;
+      const names = await (kind === 'service' ? this.listServices().then((l) => l.services) : this.listJobs().then((l) => l.jobs)).then(
+        (objects) => objects.map((object) => object.name),
+        () => [],
+      );
+      const close = closestMatch(name, names.filter((known) => known !== name), 3);
+      throw close === undefined ? error : error.withHint(`did you mean ${kind}/${close}?`);
+    }
+  }
+
   private async call(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<HttpResponse> {
     const url = joinUrl(this.options.endpoint, path);
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -112,10 +140,17 @@ export class CorralApi {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
-    const request = await this.sign({ method, url, headers, body: payload });
-    const response = await this.send(request);
-    if (response.status >= 400) throw toApiError(response);
-    return response;
+    for (let attempt = 0; ; attempt++) {
+      // Signed afresh each time: a signature is only good for a few minutes.
+      const response = await this.send(await this.sign({ method, url, headers, body: payload }));
+      const retryable = response.status === 429 || response.status >= 500;
+      if (retryable && idempotentMethods.has(method) && attempt < this.retry.retries) {
+        await this.retry.sleep(retryDelayMs(this.retry, attempt, response.headers['retry-after']));
+        continue;
+      }
+      if (response.status >= 400) throw toApiError(response, url);
+      return response;
+    }
   }
 }
 
@@ -155,7 +190,7 @@ async function orUndefinedOn404<T>(promise: Promise<T>): Promise<T | undefined> 
  * Corral's own errors are `{"error": {code, message, details}}`; API Gateway's (IAM denials,
  * unknown stage) are `{"message": ...}` or `{"Message": ...}`, shown with the HTTP status.
  */
-function toApiError(response: HttpResponse): ApiError {
+function toApiError(response: HttpResponse, url: URL): ApiError | WrongEndpointError {
   let parsed: unknown;
   try {
     parsed = JSON.parse(response.body);
@@ -163,15 +198,18 @@ function toApiError(response: HttpResponse): ApiError {
     parsed = undefined;
   }
   const record = isRecord(parsed) ? parsed : {};
+  // AWS JSON protocols name the error in `__type`: this is an AWS endpoint, not Corral's API.
+  if (typeof record.__type === 'string') return new WrongEndpointError(url, record.__type);
+  const requestId = response.headers['x-request-id'] ?? response.headers['x-amzn-requestid'];
   const error = isRecord(record.error) ? record.error : undefined;
   if (error) {
     const details: ApiErrorDetail[] = Array.isArray(error.details)
       ? error.details.filter(isRecord).map((d) => ({ field: String(d.field ?? ''), message: String(d.message ?? '') }))
       : [];
-    return new ApiError(response.status, String(error.code ?? `HTTP${response.status}`), String(error.message ?? ''), details);
+    return new ApiError(response.status, String(error.code ?? `HTTP${response.status}`), String(error.message ?? ''), details, { requestId });
   }
   const message = record.message ?? record.Message ?? (response.body.trim() || 'empty response');
-  return new ApiError(response.status, '', String(message), []);
+  return new ApiError(response.status, '', String(message), [], { requestId });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

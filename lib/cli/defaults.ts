@@ -18,6 +18,16 @@ export const CLI_DEFAULTS = {
   describeEvents: 10,
   /** Output format when `-o` is not given. */
   output: 'table',
+  /** Idempotent requests that meet a 429 or 5xx are repeated this often, backing off (lib/cli/retry.ts). */
+  retry: { retries: 3, baseDelayMs: 200, maxDelayMs: 5_000 },
+  /** `get --watch` looks this often. */
+  watchInterval: '2s',
+  /** `logs --follow` looks this often. */
+  followInterval: '1s',
+  /** Log groups of services' tasks: `<prefix><service>` (lib/infra/defaults.ts sets the same). */
+  serviceLogGroupPrefix: '/corral/services/',
+  /** Local mode's AWS-compatible endpoint port, next to the API on 3000. */
+  localAwsPort: 4566,
   /** SigV4 signing name of API Gateway. */
   signingService: 'execute-api',
 } as const;

@@ -75,9 +75,3 @@ export function tcpAnswers(url: URL, timeoutMs: number = CLI_DEFAULTS.localProbe
     socket.once('error', () => done(false));
   });
 }
-
-/** Loopback hosts are local mode and are not signed (unless CORRAL_SIGV4=1). */
-export function isLoopback(url: URL): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}

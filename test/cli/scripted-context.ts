@@ -21,15 +21,20 @@ export function scriptedContext(send: (request: HttpRequestSpec) => Promise<Http
   const printed: string[] = [];
   const warned: string[] = [];
   const redrawn: string[] = [];
-  const api = new CorralApi({ endpoint: new URL('http://127.0.0.1:3000'), send });
+  const endpoint = new URL('http://127.0.0.1:3000');
+  const api = new CorralApi({ endpoint, send });
   const ctx: CliContext = {
     format: 'table',
+    wide: false,
     paint: painter(false),
     tty,
     print: (text) => printed.push(text),
     warn: (text) => warned.push(text),
     redraw: (text) => redrawn.push(text),
+    outputClosed: () => false,
     api: async () => api,
+    connection: async () => ({ api, endpoint, aws: {} }),
+    env: {},
     now: () => clock,
     sleep: async (ms) => {
       clock += ms;

@@ -23,7 +23,7 @@ export function dashboardCommand(command: Command, io: { stdout: TerminalStream;
     .option('--port <port>', `loopback port to serve the page on (0 picks a free one)`, port, defaultPort)
     .action(async (options: { port: number }, self: Command) => {
       const globals = self.optsWithGlobals<GlobalOptions>();
-      const connection = await resolveConnection({ flag: globals.endpoint, stack: globals.stack, env: io.env });
+      const connection = await resolveConnection({ ...globals, env: io.env });
       const dashboard = await startDashboard({ ...connection, port: options.port }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') throw new CliError(`port ${options.port} is in use on 127.0.0.1: pick another with --port`, { cause: error });
         throw error;

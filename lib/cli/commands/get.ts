@@ -1,8 +1,13 @@
+import { closestMatch } from '../../core/suggest.js';
+import type { CorralApi } from '../api-client.js';
+import type { JobObject, ServiceObject } from '../api-types.js';
 import type { CliContext } from '../context.js';
-import { EXIT } from '../defaults.js';
-import { UsageError } from '../errors.js';
+import { CLI_DEFAULTS, EXIT } from '../defaults.js';
+import { parseDuration } from '../duration.js';
+import { ApiError, UsageError } from '../errors.js';
 import { renderData } from '../render/format.js';
-import { jobsTable, servicesTable } from '../render/views.js';
+import { renderTable } from '../render/table.js';
+import { jobHeaders, jobRow, jobsTable, serviceHeaders, serviceRow, servicesTable } from '../render/views.js';
 
 export type ResourceKind = 'services' | 'jobs';
 
@@ -16,37 +21,106 @@ const KIND_WORDS: Record<string, ResourceKind> = {
 
 /**
  * `get`, `get services|jobs`, `get services|jobs NAME`, and `get NAME` (a service). A lone
- * word that names a kind is the kind, as in kubectl.
+ * word that names a kind is the kind, as in kubectl; kinds are case-blind (`Services`).
  */
 export function parseKindAndName(args: readonly string[]): { kind: ResourceKind; name?: string } {
   if (args.length > 2) throw new UsageError(`expected [services|jobs] [NAME], got ${args.join(' ')}`);
   const [first, second] = args;
   if (first === undefined) return { kind: 'services' };
-  const kind = KIND_WORDS[first];
+  const kind = KIND_WORDS[first.toLowerCase()];
   if (second !== undefined) {
-    if (!kind) throw new UsageError(`unknown kind "${first}" (use services or jobs)`);
+    if (!kind) {
+      const close = closestMatch(first, Object.keys(KIND_WORDS));
+      throw new UsageError(`unknown kind "${first}"${close ? `; did you mean "${close}"?` : ''} (use services or jobs)`);
+    }
     return { kind, name: second };
   }
   return kind ? { kind } : { kind: 'services', name: first };
 }
 
-export async function getCommand(ctx: CliContext, args: readonly string[]): Promise<number> {
-  const { kind, name } = parseKindAndName(args);
-  const api = await ctx.api();
-  const show = (data: unknown, table: () => string) =>
-    ctx.print(ctx.format === 'table' ? table() : renderData(ctx.format, data));
+export interface GetOptions {
+  watch?: boolean;
+  interval?: string;
+}
+
+type Listing = { data: unknown; objects: (ServiceObject | JobObject)[] };
+
+async function fetchListing(api: CorralApi, kind: ResourceKind, name: string | undefined): Promise<Listing> {
   if (kind === 'services' && name) {
     const service = await api.getService(name);
-    show(service, () => servicesTable([service], ctx.paint));
-  } else if (kind === 'services') {
+    return { data: service, objects: [service] };
+  }
+  if (kind === 'services') {
     const list = await api.listServices();
-    show(list, () => servicesTable(list.services, ctx.paint));
-  } else if (name) {
+    return { data: list, objects: list.services };
+  }
+  if (name) {
     const job = await api.getJob(name);
-    show(job, () => jobsTable([job], ctx.now()));
+    return { data: job, objects: [job] };
+  }
+  const list = await api.listJobs();
+  return { data: list, objects: list.jobs };
+}
+
+export async function getCommand(ctx: CliContext, args: readonly string[], options: GetOptions = {}): Promise<number> {
+  const { kind, name } = parseKindAndName(args);
+  const api = await ctx.api();
+  const headers = kind === 'services' ? serviceHeaders(ctx.wide) : jobHeaders(ctx.wide);
+  const row = (object: ServiceObject | JobObject) =>
+    kind === 'services' ? serviceRow(object as ServiceObject, ctx.paint, ctx.wide) : jobRow(object as JobObject, ctx.now(), ctx.wide);
+  const first = await fetchListing(api, kind, name);
+  if (ctx.format === 'table') {
+    ctx.print(
+      kind === 'services'
+        ? servicesTable(first.objects as ServiceObject[], ctx.paint, ctx.wide)
+        : jobsTable(first.objects as JobObject[], ctx.now(), ctx.wide),
+    );
   } else {
-    const list = await api.listJobs();
-    show(list, () => jobsTable(list.jobs, ctx.now()));
+    ctx.print(renderData(ctx.format, first.data));
+  }
+  if (!options.watch) return EXIT.ok;
+  return watch(ctx, api, { kind, name, headers, row, first, intervalMs: parseDuration(options.interval ?? CLI_DEFAULTS.watchInterval) });
+}
+
+/**
+ * `get --watch`: looks again every interval and prints each object whose row (or, with -o
+ * json|yaml|name|jsonpath, whose data) changed, as `kubectl get -w` prints updates, until
+ * interrupted or the reader of stdout goes away. Rows are padded to the first table's columns.
+ */
+async function watch(
+  ctx: CliContext,
+  api: CorralApi,
+  w: {
+    kind: ResourceKind;
+    name?: string;
+    headers: string[];
+    row: (object: ServiceObject | JobObject) => string[];
+    first: Listing;
+    intervalMs: number;
+  },
+): Promise<number> {
+  const firstRows = w.first.objects.map(w.row);
+  const line = (cells: string[]) => renderTable(w.headers, [...firstRows, cells]).split('\n').at(-1) ?? '';
+  const fingerprint = (object: ServiceObject | JobObject) => (ctx.format === 'table' ? w.row(object).join('\u0000') : JSON.stringify(object));
+  let last = new Map(w.first.objects.map((object) => [object.name, fingerprint(object)]));
+  const single = w.kind === 'services' ? 'service' : 'job';
+  while (!ctx.outputClosed()) {
+    await ctx.sleep(w.intervalMs);
+    let objects: (ServiceObject | JobObject)[];
+    try {
+      objects = (await fetchListing(api, w.kind, w.name)).objects;
+    } catch (error) {
+      // A watched object that goes away is news, not a failure.
+      if (!(w.name && error instanceof ApiError && error.status === 404)) throw error;
+      objects = [];
+    }
+    const now = new Map(objects.map((object) => [object.name, fingerprint(object)]));
+    for (const object of objects) {
+      if (last.get(object.name) === now.get(object.name)) continue;
+      ctx.print(ctx.format === 'table' ? line(w.row(object)) : renderData(ctx.format, object));
+    }
+    for (const gone of last.keys()) if (!now.has(gone)) ctx.print(`${single}/${gone} deleted`);
+    last = now;
   }
   return EXIT.ok;
 }

@@ -8,41 +8,58 @@ import { age, relative } from './time.js';
 
 const dash = (value: unknown): string => (value === undefined || value === null || value === '' ? '-' : String(value));
 
-export function servicesTable(services: readonly ServiceObject[], paint: Paint): string {
-  if (services.length === 0) return 'No services.';
-  return renderTable(
-    ['NAME', 'PHASE', 'DESIRED', 'UPDATED', 'AVAILABLE', 'REVISION', 'IMAGE'],
-    services.map((service) => {
-      const counts = service.status?.counts ?? {};
-      return [
-        service.name,
-        paintPhase(paint, service.status?.phase),
-        dash(counts.desired ?? service.spec.replicas),
-        dash(counts.updated),
-        dash(counts.available),
-        dash(service.status?.revision),
-        dash(service.spec.image),
-      ];
-    }),
-  );
+const serviceColumns = ['NAME', 'PHASE', 'DESIRED', 'UPDATED', 'AVAILABLE', 'REVISION', 'IMAGE'];
+const serviceWideColumns = [...serviceColumns.slice(0, 6), 'STABLE', 'RUNNING', 'HEALTHY', 'IMAGE', 'MESSAGE'];
+
+/** One row of `get services`, as an array of cells (`wide` adds stable revision, counts and message). */
+export function serviceRow(service: ServiceObject, paint: Paint, wide = false): string[] {
+  const status = service.status ?? {};
+  const counts = status.counts ?? {};
+  const row = [
+    service.name,
+    paintPhase(paint, status.phase),
+    dash(counts.desired ?? service.spec.replicas),
+    dash(counts.updated),
+    dash(counts.available),
+    dash(status.revision),
+  ];
+  return wide
+    ? [...row, dash(status.stableRevision), dash(counts.running), dash(counts.healthy), dash(service.spec.image), dash(status.message)]
+    : [...row, dash(service.spec.image)];
 }
 
-export function jobsTable(jobs: readonly JobObject[], now: number): string {
+export function servicesTable(services: readonly ServiceObject[], paint: Paint, wide = false): string {
+  if (services.length === 0) return 'No services.';
+  return renderTable(wide ? serviceWideColumns : serviceColumns, services.map((service) => serviceRow(service, paint, wide)));
+}
+
+export function serviceHeaders(wide: boolean): string[] {
+  return wide ? serviceWideColumns : serviceColumns;
+}
+
+const jobColumns = ['NAME', 'SCHEDULE', 'IMAGE', 'ACTIVE', 'NEXT RUN', 'LAST RUN'];
+const jobWideColumns = [...jobColumns, 'CONCURRENCY', 'GENERATION'];
+
+export function jobRow(job: JobObject, now: number, wide = false): string[] {
+  const last = job.status?.lastRuns?.[0];
+  const row = [
+    job.status?.deleting ? `${job.name} (deleting)` : job.name,
+    dash(job.spec.schedule),
+    dash(job.spec.image),
+    dash(job.status?.activeRuns),
+    relative(job.status?.nextRunAt, now),
+    last ? `${last.status} ${relative(last.startedAt ?? last.tick, now)}` : '-',
+  ];
+  return wide ? [...row, dash(job.spec.concurrencyPolicy), String(job.generation)] : row;
+}
+
+export function jobHeaders(wide: boolean): string[] {
+  return wide ? jobWideColumns : jobColumns;
+}
+
+export function jobsTable(jobs: readonly JobObject[], now: number, wide = false): string {
   if (jobs.length === 0) return 'No jobs.';
-  return renderTable(
-    ['NAME', 'SCHEDULE', 'IMAGE', 'ACTIVE', 'NEXT RUN', 'LAST RUN'],
-    jobs.map((job) => {
-      const last = job.status?.lastRuns?.[0];
-      return [
-        job.status?.deleting ? `${job.name} (deleting)` : job.name,
-        dash(job.spec.schedule),
-        dash(job.spec.image),
-        dash(job.status?.activeRuns),
-        relative(job.status?.nextRunAt, now),
-        last ? `${last.status} ${relative(last.startedAt ?? last.tick, now)}` : '-',
-      ];
-    }),
-  );
+  return renderTable(jobHeaders(wide), jobs.map((job) => jobRow(job, now, wide)));
 }
 
 export function eventsTable(events: readonly ServiceEvent[], now: number): string {

@@ -1,4 +1,5 @@
 import type { AnySchemaObject, ErrorObject } from 'ajv';
+import { closestMatch } from '../suggest.js';
 import { fieldPath, type FieldError } from './field-error.js';
 import type { CompiledValidator } from './generated/validators.js';
 
@@ -75,25 +76,6 @@ function fieldOf(pointer: string, data: unknown): string {
 
 /** Suggests a known field within two edits of the unknown one, or one it abbreviates ("interval"). */
 function unknownFieldMessage(name: string, known: readonly string[]): string {
-  const lower = name.toLowerCase();
-  const close = known.find((candidate) => {
-    const other = candidate.toLowerCase();
-    return editDistance(lower, other) <= 2 || (lower.length >= 4 && other.startsWith(lower));
-  });
+  const close = closestMatch(name, known);
   return close === undefined ? 'is not a known field' : `is not a known field; did you mean "${close}"?`;
-}
-
-/** Levenshtein distance, for "did you mean" on misspelt field names. */
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return Infinity;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -13,6 +13,7 @@ import { elbv2QueryVersion, serveElbv2Query } from './elbv2/elbv2-protocol.js';
 import { TrafficControl } from './elbv2/traffic-control.js';
 import { AwsError } from './errors.js';
 import { FaultControls } from './faults.js';
+import { LogsEmulator } from './logs/logs-emulator.js';
 import { defaultTaskDelays, localAwsDefaults, type LocalAwsOptions, type RotationHandler } from './options.js';
 import { parseQueryRequest } from './query-protocol.js';
 import { SecretsEmulator } from './secrets/secrets-emulator.js';
@@ -35,6 +36,7 @@ const targetPrefixes = {
   AmazonEC2ContainerServiceV20141113: 'ecs',
   secretsmanager: 'secretsmanager',
   Route53AutoNaming_v20170314: 'servicediscovery',
+  Logs_20140328: 'logs',
 } as const;
 
 /** What each service calls its internal error, for failures that are the emulator's own fault. */
@@ -43,13 +45,15 @@ const serverErrorType = {
   ecs: 'ServerException',
   secretsmanager: 'InternalServiceError',
   servicediscovery: 'InternalFailure',
+  logs: 'ServiceUnavailableException',
 } as const;
 
 /**
  * The AWS-compatible endpoint of local mode: one HTTP server speaking the AWS JSON protocols,
  * routed by `X-Amz-Target` to dynalite (DynamoDB, with stream records on the bus) or to the ECS,
- * Secrets Manager and CloudWatch emulators, and form-encoded Query requests (the AWS CLI's
- * CloudWatch) by `Version`; `/_corral/*` holds the fault controls. Signatures are not checked.
+ * Secrets Manager, CloudWatch and CloudWatch Logs emulators (the tasks write their log lines to
+ * the latter), and form-encoded Query requests (the AWS CLI's CloudWatch) by `Version`;
+ * `/_corral/*` holds the fault controls. Signatures are not checked.
  */
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const accountId = options.accountId ?? localAwsDefaults.accountId;
@@ -61,6 +65,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const dataFile = (name: string): string | undefined => (options.dataDir === undefined ? undefined : join(options.dataDir, name));
   const dynamo = await DynamoProxy.start({ dataDir: dataFile('dynamodb'), clock, bus, region, accountId });
   const secrets = new SecretsEmulator({ clock, bus, accountId, region, stateFile: dataFile('secretsmanager.json') });
+  const logs = new LogsEmulator(accountId, region, () => clock.now());
   const ecs = new EcsEmulator({
     clock,
     bus,
@@ -72,6 +77,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     clusters: options.clusters ?? [],
     stateFile: dataFile('ecs.json'),
     secrets,
+    logs,
   });
   const alarms = new AlarmsEmulator({ clock, bus, accountId, region, stateFile: dataFile('cloudwatch.json') });
   const endpoints = ecs.endpoints();
@@ -135,6 +141,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         return json(200, ecs.handle(operation, input));
       }
       if (service === 'servicediscovery') return json(200, cloudMap.handle(operation, parse(body)));
+      if (service === 'logs') return json(200, logs.handle(operation, parse(body)));
       return json(200, secrets.handle(operation, parse(body)));
     } catch (error) {
       if (error instanceof AwsError) throw error;

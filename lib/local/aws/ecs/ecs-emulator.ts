@@ -10,6 +10,7 @@ import { type ClusterRecord, ClusterRegistry, clusterView } from './clusters.js'
 import { mergeTags, type Tag, validateTags } from './tags.js';
 import { type TaskDefinitionRecord, TaskDefinitionRegistry } from './task-definitions.js';
 import { TaskLifecycle } from './task-lifecycle.js';
+import { type LogSink, writeTaskLog } from './task-logs.js';
 import { taskEventDetail } from './task-view.js';
 import { TaskEndpoints } from './task-endpoints.js';
 import { TaskService } from './tasks.js';
@@ -27,6 +28,8 @@ export interface EcsEmulatorOptions {
   stateFile?: string;
   /** Local Secrets Manager, which tasks read their `secrets` from when they start. */
   secrets: { executionRoleReadError(valueFrom: string, executionRoleArn: string | undefined): string | undefined };
+  /** Receives the tasks' log lines (local CloudWatch Logs); without one they go nowhere. */
+  logs?: LogSink;
 }
 
 interface EcsState {
@@ -64,6 +67,9 @@ export class EcsEmulator {
       },
       expired: (task) => this.tasks.remove(task),
       secretReadError: (valueFrom, executionRoleArn) => options.secrets.executionRoleReadError(valueFrom, executionRoleArn),
+      logged: (task, container, message) => {
+        if (options.logs) writeTaskLog(options.logs, task, container, message);
+      },
     });
     this.tasks = new TaskService({
       arns,

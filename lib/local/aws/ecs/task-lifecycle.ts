@@ -15,6 +15,8 @@ export interface TaskLifecycleHooks {
    * before pulling images: undefined when it can, else the Secrets Manager error.
    */
   secretReadError(valueFrom: string, executionRoleArn: string | undefined): string | undefined;
+  /** A line of a container's output: its start, health changes and exit, as a real one would log. */
+  logged(task: TaskRecord, container: ContainerRecord, message: string): void;
 }
 
 /**
@@ -79,6 +81,7 @@ export class TaskLifecycle {
     for (const container of task.containers) {
       container.lastStatus = 'RUNNING';
       container.runtimeId = `${task.id}-${randomUUID().slice(0, 8)}`;
+      this.hooks.logged(task, container, `container ${container.name} started from image ${container.image}`);
       this.scheduleHealth(task, container);
       this.scheduleExit(task, container);
     }
@@ -109,6 +112,7 @@ export class TaskLifecycle {
     for (const transition of healthTimeline(container.healthCheck, failsAfter)) {
       this.after(task, transition.afterMs, () => {
         if (container.lastStatus !== 'RUNNING') return;
+        if (container.healthStatus !== transition.status) this.hooks.logged(task, container, `health check: ${transition.status}`);
         container.healthStatus = transition.status;
         task.healthStatus = taskHealth(task.containers.map((c) => ({ ...c, hasHealthCheck: c.healthCheck !== undefined })));
       });
@@ -124,6 +128,7 @@ export class TaskLifecycle {
     this.after(task, afterMs, () => {
       container.lastStatus = 'STOPPED';
       container.exitCode = exitCode;
+      this.hooks.logged(task, container, `container ${container.name} exited with code ${exitCode}`);
       if (container.essential) {
         this.beginStopping(task, 'EssentialContainerExited', 'Essential container in task exited');
       } else {
@@ -148,7 +153,10 @@ export class TaskLifecycle {
     const now = this.clock.now();
     for (const container of task.containers) {
       // A container that was running exits on SIGTERM; one that never started has no exit code.
-      if (container.lastStatus === 'RUNNING') container.exitCode = 0;
+      if (container.lastStatus === 'RUNNING') {
+        container.exitCode = 0;
+        this.hooks.logged(task, container, `received SIGTERM (${task.stoppedReason ?? 'stopped'}); container ${container.name} exited with code 0`);
+      }
       container.lastStatus = 'STOPPED';
       container.healthStatus = 'UNKNOWN';
     }
