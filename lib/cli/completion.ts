@@ -20,6 +20,12 @@ const nameLookups: Record<Names, string> = {
   contexts: 'corral config get-contexts -o name 2>/dev/null',
 };
 
+const fishNameLookups: Record<Names, string> = {
+  services: "corral get services -o name 2>/dev/null | string replace -r '^service/' ''",
+  jobs: "corral get jobs -o name 2>/dev/null | string replace -r '^job/' ''",
+  contexts: 'corral config get-contexts -o name 2>/dev/null',
+};
+
 /** Commands whose first argument is a job or a context rather than a service. */
 const namesOf = (path: string): Names | undefined => {
   if (path.startsWith('jobs ')) return 'jobs';
@@ -101,7 +107,7 @@ function fishScript(nodes: CommandNode[]): string {
         ? '__fish_use_subcommand'
         : `__fish_seen_subcommand_from ${node.path.split(' ').at(-1)}`;
     if (node.subcommands.length > 0) lines.push(`complete -c corral -n '${condition}' -a '${node.subcommands.join(' ')}'`);
-    if (node.names) lines.push(`complete -c corral -n '${condition}' -a '(${nameLookups[node.names]})'`);
+    if (node.names) lines.push(`complete -c corral -n '${condition}' -a "(${fishNameLookups[node.names]})"`);
   }
   lines.push("complete -c corral -s o -l output -x -a 'table wide json yaml name jsonpath='");
   for (const flag of new Set(nodes.flatMap((node) => node.options).filter((flag) => flag.startsWith('--') && flag !== '--output'))) {

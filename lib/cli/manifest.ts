@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
+import { closestMatch } from '../core/suggest.js';
 import { ManifestError } from './errors.js';
 import type { Spec } from './api-types.js';
 
@@ -16,7 +17,7 @@ const KINDS: Record<string, ManifestKind> = { service: 'Service', job: 'Job' };
 /**
  * Reads `{kind, name, spec}` documents from JSON or YAML: one document, several separated by
  * `---`, or a top-level list (JSON is YAML, so one parser serves both). Only the envelope is
- * checked here; the spec itself is the API's to validate, so its field errors reach the user
+ * checked here (`kind` is case-blind: Service, service and SERVICE are one kind); the spec itself is the API's to validate, so its field errors reach the user
  * exactly as the API words them. `defaultKind` lets `corral jobs apply` omit `kind`.
  */
 export function parseManifest(text: string, source: string, defaultKind?: ManifestKind): ManifestDocument[] {
@@ -54,7 +55,10 @@ function toDocument(entry: unknown, where: string, defaultKind: ManifestKind | u
   if (!isRecord(entry)) throw new ManifestError(`${where}: expected an object with kind, name and spec`);
   const rawKind = entry.kind ?? defaultKind;
   const kind = typeof rawKind === 'string' ? KINDS[rawKind.toLowerCase()] : undefined;
-  if (!kind) throw new ManifestError(`${where}: kind must be Service or Job (got ${JSON.stringify(rawKind ?? null)})`);
+  if (!kind) {
+    const close = typeof rawKind === 'string' ? closestMatch(rawKind, ['Service', 'Job']) : undefined;
+    throw new ManifestError(`${where}: kind must be Service or Job (got ${JSON.stringify(rawKind ?? null)})${close ? `; did you mean ${close}?` : ''}`);
+  }
   if (typeof entry.name !== 'string' || entry.name === '') {
     throw new ManifestError(`${where}: name must be a non-empty string`);
   }

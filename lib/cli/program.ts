@@ -1,10 +1,18 @@
 import { Command, Option } from 'commander';
 import { applyCommand } from './commands/apply.js';
 import { dashboardCommand } from './commands/dashboard.js';
+import {
+  currentContextCommand,
+  deleteContextCommand,
+  getContextsCommand,
+  setContextCommand,
+  useContextCommand,
+} from './commands/config.js';
 import { deleteCommand } from './commands/delete.js';
 import { describeCommand } from './commands/describe.js';
 import { eventsCommand } from './commands/events.js';
-import { getCommand } from './commands/get.js';
+import { getCommand, type GetOptions } from './commands/get.js';
+import { logsCommand, type LogsOptions } from './commands/logs.js';
 import { apiErrorText } from './commands/report-error.js';
 import { rolloutActionCommand, type RolloutAction } from './commands/rollout-actions.js';
 import { rolloutStatusCommand } from './commands/rollout-status.js';
@@ -12,8 +20,10 @@ import { scaleCommand } from './commands/scale.js';
 import { getSecretCommand, rotateSecretCommand } from './commands/secrets.js';
 import { createContext, type CliContext, type GlobalOptions, type TerminalStream } from './context.js';
 import { CLI_DEFAULTS, EXIT } from './defaults.js';
+import { completionScript } from './completion.js';
 import { ApiError, CliError } from './errors.js';
 import { painter, colorEnabled } from './render/color.js';
+import { cliVersion } from './version.js';
 
 export interface CliIO {
   stdout: TerminalStream;
@@ -38,9 +48,13 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('corral')
     .description('Drive a Corral orchestrator: services, rollouts, jobs and secrets')
-    .option('--endpoint <url>', 'Corral API URL (default: CORRAL_ENDPOINT, the stack output ApiUrl, or local mode)')
+    .version(cliVersion(), '-v, --version', 'print the version of corral')
+    .option('--endpoint <url>', 'Corral API URL (default: --context, CORRAL_ENDPOINT, the current context, the stack output ApiUrl, or local mode)')
     .option('--stack <name>', `CloudFormation stack to read ApiUrl from (default ${CLI_DEFAULTS.stackName})`)
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default(CLI_DEFAULTS.output))
+    .option('--context <name>', 'a named context of the config file (corral config get-contexts)')
+    .option('--profile <name>', 'AWS profile for signing, the stack lookup and logs (default: AWS_PROFILE)')
+    .option('--region <region>', 'AWS region (default: the endpoint host, AWS_REGION, or the profile)')
+    .addOption(new Option('-o, --output <format>', 'table, wide, json, yaml, name or jsonpath=EXPR').default(CLI_DEFAULTS.output))
     .showHelpAfterError()
     // Set before any subcommand exists: commander copies these settings to subcommands at creation.
     .exitOverride()
@@ -69,7 +83,9 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .command('get')
     .description('list services (or jobs), or show one')
     .argument('[kind-or-name...]', '[services|jobs] [NAME]')
-    .action(action((ctx, args: string[]) => getCommand(ctx, args)));
+    .option('-w, --watch', 'after listing, print each object again when it changes, until interrupted')
+    .option('--interval <duration>', 'with --watch: look this often', CLI_DEFAULTS.watchInterval)
+    .action(action((ctx, args: string[], options: GetOptions) => getCommand(ctx, args, options)));
 
   program
     .command('describe')
@@ -95,6 +111,17 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .description('recent events of a service, newest first')
     .argument('<name>')
     .action(action((ctx, name: string) => eventsCommand(ctx, name)));
+
+  program
+    .command('logs')
+    .description("a service's task logs from CloudWatch Logs (local mode: its own), oldest first")
+    .argument('<name>')
+    .option('-f, --follow', 'keep printing new lines until interrupted')
+    .option('--since <duration>', 'only lines newer than this, e.g. 10m, 1h')
+    .option('--revision <n>', 'only tasks of this revision')
+    .option('--timestamps', 'prefix each line with its time')
+    .option('--interval <duration>', 'with --follow: look this often', CLI_DEFAULTS.followInterval)
+    .action(action((ctx, name: string, options: LogsOptions) => logsCommand(ctx, name, options)));
 
   const rollout = program.command('rollout').description('watch and steer rollouts');
   rollout
@@ -148,6 +175,34 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
 
   dashboardCommand(program.command('dashboard'), io);
 
+  const config = program.command('config').description('named contexts (endpoint, stack, profile, region) in ~/.corral/config.yaml or CORRAL_CONFIG');
+  config.command('get-contexts').description('list the contexts; * marks the current one').action(action((ctx) => getContextsCommand(ctx)));
+  config.command('current-context').description('print the current context').action(action((ctx) => currentContextCommand(ctx)));
+  config
+    .command('use-context')
+    .description('make a context the current one')
+    .argument('<name>')
+    .action(action((ctx, name: string) => useContextCommand(ctx, name)));
+  config
+    .command('set-context')
+    .description('create or change a context: set-context NAME [--endpoint URL] [--stack S] [--profile P] [--region R]')
+    .argument('<name>')
+    // --endpoint, --stack, --profile and --region are the global options, read here as the context's fields.
+    .action(action((ctx, name: string, _options: unknown, command: Command) => setContextCommand(ctx, name, command.optsWithGlobals())));
+  config
+    .command('delete-context')
+    .description('remove a context')
+    .argument('<name>')
+    .action(action((ctx, name: string) => deleteContextCommand(ctx, name)));
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(corral completion bash)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action((shell: string) => {
+      io.stdout.write(completionScript(shell, program));
+    });
+
   return program;
 }
 
@@ -157,6 +212,9 @@ function reportError(error: unknown, io: CliIO): number {
   if (isCommanderExit(error)) return error.exitCode;
   if (error instanceof ApiError) {
     io.stderr.write(`${apiErrorText(paint, `error (HTTP ${error.status})`, error.code, error.apiMessage, error.details)}\n`);
+    if (error.hint) io.stderr.write(`${error.hint}\n`);
+    // A server-side failure is worth reporting: the id finds its log lines.
+    if (error.status >= 500 && error.requestId) io.stderr.write(`request id: ${error.requestId}\n`);
     return error.exitCode;
   }
   if (error instanceof CliError) {

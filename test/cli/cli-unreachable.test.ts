@@ -12,7 +12,7 @@ describe('an unreachable endpoint', () => {
     await new Promise((resolve) => server.close(resolve));
     const run = await runCorral(['get', '--endpoint', `http://127.0.0.1:${port}`]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`error: cannot reach the Corral API at http://127.0.0.1:${port}: ECONNREFUSED\n`);
+    expect(run.stderr).toBe(`error: cannot reach the Corral API at http://127.0.0.1:${port}: ECONNREFUSED (is local mode running? Start it with "npm start" in the Corral repository, or pass --endpoint)\n`);
   });
 });
 

@@ -32,6 +32,12 @@ spec:
     expect(document.spec).toEqual({ replicas: -1, bogus: true });
   });
 
+  it('reads kind case-blind, and suggests the kind a typo meant', () => {
+    expect(parseManifest('kind: service\nname: web\nspec: {}\n', 'f')[0].kind).toBe('Service');
+    expect(parseManifest('kind: JOB\nname: n\nspec: {}\n', 'f')[0].kind).toBe('Job');
+    expect(() => parseManifest('kind: Servcie\nname: web\nspec: {}\n', 'f')).toThrow('(got "Servcie"); did you mean Service?');
+  });
+
   it('lets jobs apply omit kind', () => {
     expect(parseManifest('name: n\nspec: {image: x}\n', 'f', 'Job')[0].kind).toBe('Job');
   });

@@ -18,8 +18,9 @@ export function parseOutputFormat(text: string): OutputChoice {
   if (text === 'table' || text === 'json' || text === 'yaml' || text === 'name') return { format: text, wide: false };
   if (text.startsWith('jsonpath=')) {
     const expression = jsonPathExpression(text.slice('jsonpath='.length));
-    // Parse it now, so a typo is a usage error before anything is sent.
-    evaluate(expression, {});
+    // Try it now, so a typo is a usage error before anything is sent. jsonpath-plus compiles
+    // filters lazily, when they meet a child, so the probe has children at two levels.
+    evaluate(expression, { probe: [{ probe: 1 }] });
     return { format: `jsonpath=${expression}`, wide: false };
   }
   throw new UsageError(`${usage} (got "${text}")`);
