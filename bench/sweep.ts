@@ -1,6 +1,6 @@
 import { countEcsCalls, EcsContainerRuntime } from '../lib/aws/ecs-runtime.js';
 import { createAwsClients, localClientOptions } from '../lib/aws/clients.js';
-import { reconcileService } from '../lib/reconciler/reconcile-service.js';
+import { reconcileService } from '../lib/reconciler/runner.js';
 import { sweep } from '../lib/reconciler/sweep.js';
 import { startLocalRuntime, zeroDelays } from '../lib/local/runtime.js';
 import type { VirtualClock } from '../lib/local/virtual-clock.js';

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createApiHandler } from '../../lib/api/app.js';
 import { createDynamoClients, createSecretsClient } from '../../lib/aws/clients.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
-import { StateStore } from '../../lib/aws/state-store.js';
+import { createStateStore } from '../../lib/aws/state-store.js';
 import { JobStore } from '../../lib/aws/job-store.js';
 import { createSecretStore } from '../../lib/aws/secret-store.js';
 import { jobRoutes } from '../../lib/api/job-routes.js';
@@ -13,7 +13,7 @@ const environment = readEnvironment();
 const clients = { ...createDynamoClients(), secrets: createSecretsClient() };
 
 /** The API Lambda behind API Gateway (IAM auth): the same handler local mode serves. */
-const store = new StateStore(clients.documents, environment.tableName, systemClock);
+const store = createStateStore(clients.documents, environment.tableName, systemClock);
 const secrets = createSecretStore(clients.secrets);
 
 export const handler = createApiHandler({

@@ -42,3 +42,12 @@ export function cancellationReasons(error: unknown): CancellationReason[] | unde
     ...(r.Item && Object.keys(r.Item).length > 0 ? { item: r.Item } : {}),
   }));
 }
+
+/**
+ * A write refused by one of its conditions: a single write's ConditionalCheckFailedException, or
+ * a transaction cancelled because a condition failed (not for throttling or a conflict).
+ */
+export function isConditionFailure(error: unknown): boolean {
+  if (isConditionalCheckFailure(error)) return true;
+  return cancellationReasons(error)?.some((r) => r.code === 'ConditionalCheckFailed') ?? false;
+}

@@ -1,11 +1,11 @@
 import type { ConsumerRestarter } from '../rotation/index.js';
 import { sameSecret } from '../core/secret-names.js';
 import { createDynamoClients } from './clients.js';
-import { StateStore } from './state-store.js';
+import { createStateStore, type ServiceEvents, type ServiceSpecs } from './state-store.js';
 import { systemClock } from '../clock.js';
 
 /** The services whose spec injects the secret (by name, partial or full ARN). */
-export async function consumersOf(store: StateStore, secretId: string): Promise<string[]> {
+export async function consumersOf(store: Pick<ServiceSpecs, 'listServices'>, secretId: string): Promise<string[]> {
   const services = await store.listServices();
   return services
     .filter((s) => !s.deleting && Object.values(s.spec.secrets).some((ref) => sameSecret(ref, secretId)))
@@ -17,7 +17,7 @@ export async function consumersOf(store: StateStore, secretId: string): Promise<
  * After a rotation, every consuming service gets a new revision (same template, new task
  * definition) and rolls out under its own policy: ECS reads secrets only when a task starts.
  */
-export function createConsumerRestarter(store: StateStore = storeFromEnvironment()): ConsumerRestarter {
+export function createConsumerRestarter(store: ServiceSpecs & ServiceEvents = storeFromEnvironment()): ConsumerRestarter {
   return {
     async restartConsumers(secretId, reason, rotationId) {
       const names = await consumersOf(store, secretId);
@@ -35,8 +35,8 @@ export function createConsumerRestarter(store: StateStore = storeFromEnvironment
   };
 }
 
-function storeFromEnvironment(): StateStore {
+function storeFromEnvironment(): ServiceSpecs & ServiceEvents {
   const tableName = process.env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set');
-  return new StateStore(createDynamoClients().documents, tableName, systemClock);
+  return createStateStore(createDynamoClients().documents, tableName, systemClock);
 }

@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure } from './condition-failures.js';
+import { isConditionFailure } from './condition-failures.js';
 import { ConflictError, GenerationMismatchError } from './store-errors.js';
 
 /**
@@ -29,7 +29,7 @@ export async function withGenerationRetry<T>(options: WriteOptions, attempt: () 
     try {
       return await attempt();
     } catch (error) {
-      if (!isConditionalCheckFailure(error)) throw error;
+      if (!isConditionFailure(error)) throw error;
       if (options.ifMatch !== undefined) throw new GenerationMismatchError(options.ifMatch, undefined, { cause: error });
       if (tries >= maxWriteAttempts) throw new ConflictError('too many concurrent changes; try again', { cause: error });
     }

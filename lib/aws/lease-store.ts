@@ -26,6 +26,27 @@ export interface LeaseStore {
   read(name: string): Promise<Lease | undefined>;
 }
 
+/**
+ * "Look again when you are done", kept on the lease item: the dirty mark of controller-runtime's
+ * work queue. A trigger that finds the lease held marks it; the holder takes the mark before
+ * releasing and, if it was set, reconciles once more, so a change that arrived mid-reconcile is
+ * acted on at once rather than after a requeue delay.
+ */
+export interface PendingPasses {
+  /** Marks the lease `name` (only if it exists). */
+  requestPass(name: string): Promise<void>;
+  /** Clears the mark while `lease` is still held; answers whether it was set. */
+  takePass(lease: Lease): Promise<boolean>;
+  /**
+   * Releases `lease` unless another pass was asked for, in one conditional write, so no ask can
+   * fall between a last look at the mark and the release. False: a pass is pending (take it and
+   * reconcile again) — or the lease was lost.
+   */
+  releaseUnlessPending(lease: Lease): Promise<boolean>;
+}
+
+const pendingAttribute = 'pendingPass';
+
 const names = {
   '#pk': tableSchema.partitionKey,
   '#holder': leaseAttributes.holder,
@@ -34,13 +55,15 @@ const names = {
   '#duration': leaseAttributes.durationMs,
 };
 const tokenNames = { '#holder': names['#holder'], '#token': names['#token'], '#expiresAt': names['#expiresAt'] };
+const passNames = { '#pending': pendingAttribute, '#holder': names['#holder'], '#token': names['#token'] };
 
 /**
- * LeaseStore on the Corral table. Each operation is one conditional UpdateItem on the lease
- * item, so DynamoDB evaluates the condition and applies the write atomically: two contenders
- * racing for an expired lease cannot both succeed.
+ * Leases and pending passes on the Corral table: the one module that writes lease items. Each
+ * operation is one conditional UpdateItem on the lease item, so DynamoDB evaluates the condition
+ * and applies the write atomically: two contenders racing for an expired lease cannot both
+ * succeed. Writes fenced by a lease check its token from elsewhere (fenced-transaction.ts).
  */
-export class DynamoLeaseStore implements LeaseStore {
+export class DynamoLeaseStore implements LeaseStore, PendingPasses {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -114,6 +137,36 @@ export class DynamoLeaseStore implements LeaseStore {
     );
   }
 
+  async requestPass(name: string): Promise<void> {
+    await this.conditional(name, 'request a pass on', {
+      UpdateExpression: 'SET #pending = :true',
+      ConditionExpression: 'attribute_exists(#holder)',
+      ExpressionAttributeNames: { '#pending': pendingAttribute, '#holder': names['#holder'] },
+      ExpressionAttributeValues: { ':true': true },
+    });
+  }
+
+  async takePass(lease: Lease): Promise<boolean> {
+    const out = await this.conditional(lease.name, 'take the pass of', {
+      UpdateExpression: 'REMOVE #pending',
+      ConditionExpression: '#holder = :holder AND #token = :token',
+      ExpressionAttributeNames: passNames,
+      ExpressionAttributeValues: { ':holder': lease.holder, ':token': lease.token },
+      ReturnValues: 'UPDATED_OLD',
+    });
+    return out !== false && out?.[pendingAttribute] === true;
+  }
+
+  async releaseUnlessPending(lease: Lease): Promise<boolean> {
+    const out = await this.conditional(lease.name, 'release', {
+      UpdateExpression: 'SET #expiresAt = :zero',
+      ConditionExpression: '#holder = :holder AND #token = :token AND attribute_not_exists(#pending)',
+      ExpressionAttributeNames: { ...passNames, '#expiresAt': names['#expiresAt'] },
+      ExpressionAttributeValues: { ':holder': lease.holder, ':token': lease.token, ':zero': 0 },
+    });
+    return out !== false;
+  }
+
   async read(name: string): Promise<Lease | undefined> {
     try {
       const out = await this.documents.send(
@@ -154,6 +207,20 @@ export class DynamoLeaseStore implements LeaseStore {
       throw new LeaseStoreError(`${action} lease ${name}: the update returned no attributes`);
     }
     return attributes ?? {};
+  }
+
+  /** One conditional UpdateItem on the lease item: its attributes, or false when the condition failed. */
+  private async conditional(
+    name: string,
+    action: string,
+    input: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+  ): Promise<Record<string, unknown> | undefined | false> {
+    try {
+      return (await this.documents.send(new UpdateCommand({ ...input, TableName: this.tableName, Key: leaseKey(name) }))).Attributes;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw storeError(`${action} lease ${name}`, error);
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { JobStore } from '../aws/job-store.js';
 import { jobsSingletonTask } from '../jobs/jobs-task.js';
-import type { ReconcilerDependencies } from '../reconciler/reconcile-service.js';
+import type { ReconcilerDependencies } from '../reconciler/runner.js';
 import { sweep } from '../reconciler/sweep.js';
 import type { SingletonTask } from './handler.js';
 

@@ -5,15 +5,13 @@ import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { systemClock, type Clock } from '../clock.js';
 import { createApiHandler } from '../api/app.js';
 import { createAwsClients, localClientOptions, type AwsClients } from '../aws/clients.js';
-import { StateStore } from '../aws/state-store.js';
+import { createStateStore, type StateStore } from '../aws/state-store.js';
 import { ensureTable } from '../aws/table-setup.js';
 import { localTableName } from '../aws/table-schema.js';
 import { startApiServer } from './api-server.js';
-import { EcsContainerRuntime } from '../aws/ecs-runtime.js';
-import { DynamoLeaseStore } from '../aws/lease-store.js';
-import { PendingPasses } from '../aws/pending-passes.js';
+import { assembleReconcilerDependencies } from '../reconciler/dependencies.js';
 import { createReconcilerHandler } from '../reconciler/handler.js';
-import type { ReconcilerDependencies } from '../reconciler/reconcile-service.js';
+import type { ReconcilerDependencies } from '../reconciler/runner.js';
 import { secretRoutes } from '../api/secret-routes.js';
 import { jobRoutes } from '../api/job-routes.js';
 import { JobStore } from '../aws/job-store.js';
@@ -92,6 +90,15 @@ const localFunctions = {
   rotation: 'corral-rotation',
 } as const;
 
+/** The ECS network settings and task definition settings local mode's reconciler uses. */
+export const localCluster = { cluster: localDefaults.clusterName, subnets: ['subnet-local'], securityGroups: ['sg-local'] };
+export const localTaskDefinitions = {
+  executionRoleArn: `arn:aws:iam::${localAccount}:role/corral-task-execution`,
+  taskRoleArn: `arn:aws:iam::${localAccount}:role/corral-task`,
+  logGroupPrefix: '/corral/services/',
+  region: 'us-east-1',
+};
+
 export const zeroDelays: Partial<TaskDelays> = { provisioningMs: 0, pendingMs: 0, stoppingMs: 0, deprovisioningMs: 0 };
 
 /**
@@ -115,23 +122,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const clusterName = localDefaults.clusterName;
   await ensureTable(clients.dynamo, tableName);
   await clients.ecs.send(new CreateClusterCommand({ clusterName }));
-  const store = new StateStore(clients.documents, tableName, clock);
+  const store = createStateStore(clients.documents, tableName, clock);
 
-  const reconcilerDeps: Omit<ReconcilerDependencies, 'holder'> = {
-    store,
-    leases: new DynamoLeaseStore(clients.documents, tableName),
-    passes: new PendingPasses(clients.documents, tableName),
-    runtime: new EcsContainerRuntime(clients.ecs, { cluster: clusterName, subnets: ['subnet-local'], securityGroups: ['sg-local'] }),
+  const reconcilerDeps = assembleReconcilerDependencies({
+    documents: clients.documents,
+    ecs: clients.ecs,
+    tableName,
+    cluster: localCluster,
     requeue: new BusRequeue(bus, localQueues.requeue),
     clock,
     logger: logger.createChild({ serviceName: 'corral-reconciler' }),
-    taskDefinitions: {
-      executionRoleArn: `arn:aws:iam::${localAccount}:role/corral-task-execution`,
-      taskRoleArn: `arn:aws:iam::${localAccount}:role/corral-task`,
-      logGroupPrefix: '/corral/services/',
-      region: 'us-east-1',
-    },
-  };
+    taskDefinitions: localTaskDefinitions,
+  });
   const secrets = createSecretStore(clients.secrets);
   const jobs = new JobStore(clients.documents, tableName, clock);
   const rotationFunctionArn = `arn:aws:lambda:us-east-1:${localAccount}:function:${localFunctions.rotation}`;

@@ -1,13 +1,40 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AwsClients } from '../aws/clients.js';
-import { EcsContainerRuntime } from '../aws/ecs-runtime.js';
+import { EcsContainerRuntime, type EcsRuntimeOptions } from '../aws/ecs-runtime.js';
 import type { CorralEnvironment } from '../aws/environment.js';
 import { DynamoLeaseStore } from '../aws/lease-store.js';
-import { PendingPasses } from '../aws/pending-passes.js';
-import { SqsRequeue } from '../aws/requeue.js';
-import { StateStore } from '../aws/state-store.js';
-import { systemClock } from '../clock.js';
-import type { ReconcilerDependencies } from './reconcile-service.js';
+import { SqsRequeue, type Requeue } from '../aws/requeue.js';
+import { createStateStore } from '../aws/state-store.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { ReconcilerDependencies } from './runner.js';
+import type { TaskDefinitionSettings } from './task-definitions.js';
+
+/** What the reconciler's ports are built from, wherever it runs. */
+export interface ReconcilerWiring {
+  documents: DynamoDBDocumentClient;
+  ecs: ECSClient;
+  tableName: string;
+  cluster: EcsRuntimeOptions;
+  requeue: Requeue;
+  clock: Clock;
+  logger: Logger;
+  taskDefinitions: TaskDefinitionSettings;
+}
+
+/** The one place the reconciler's ports are assembled (Lambda, local mode and tests). */
+export function assembleReconcilerDependencies(wiring: ReconcilerWiring): Omit<ReconcilerDependencies, 'holder'> {
+  return {
+    state: createStateStore(wiring.documents, wiring.tableName, wiring.clock),
+    leases: new DynamoLeaseStore(wiring.documents, wiring.tableName),
+    runtime: new EcsContainerRuntime(wiring.ecs, wiring.cluster),
+    requeue: wiring.requeue,
+    clock: wiring.clock,
+    logger: wiring.logger,
+    taskDefinitions: wiring.taskDefinitions,
+  };
+}
 
 /** The reconciler's ports on real AWS clients, from the stack's environment. */
 export function reconcilerDependencies(
@@ -15,16 +42,16 @@ export function reconcilerDependencies(
   clients: Pick<AwsClients, 'documents' | 'ecs' | 'sqs'>,
   logger: Logger,
 ): Omit<ReconcilerDependencies, 'holder'> {
-  return {
-    store: new StateStore(clients.documents, environment.tableName, systemClock),
-    leases: new DynamoLeaseStore(clients.documents, environment.tableName),
-    passes: new PendingPasses(clients.documents, environment.tableName),
-    runtime: new EcsContainerRuntime(clients.ecs, {
+  return assembleReconcilerDependencies({
+    documents: clients.documents,
+    ecs: clients.ecs,
+    tableName: environment.tableName,
+    cluster: {
       cluster: environment.clusterArn,
       subnets: environment.subnetIds,
       securityGroups: environment.securityGroupIds,
       assignPublicIp: environment.assignPublicIp,
-    }),
+    },
     requeue: new SqsRequeue(clients.sqs, environment.requeueQueueUrl),
     clock: systemClock,
     logger,
@@ -34,5 +61,5 @@ export function reconcilerDependencies(
       logGroupPrefix: environment.logGroupPrefix,
       region: environment.region,
     },
-  };
+  });
 }

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import { reconcileService, type ReconcilerDependencies } from './reconcile-service.js';
+import { reconcileService, type ReconcilerDependencies } from './runner.js';
 import { servicesNamedBy, type ReconcilerEvent } from './triggers.js';
 
 export type ReconcilerHandler = (event: ReconcilerEvent, context: Context) => Promise<void>;

@@ -25,6 +25,8 @@ export function desiredOf(record: ServiceRecord, revisions: RevisionRecord[]): D
       hasHealthCheck: spec.healthCheck !== undefined,
     },
     revisionSpecs: Object.fromEntries(revisions.map((r) => [r.revision, { hasHealthCheck: r.template.healthCheck !== undefined }])),
+    revisions: revisions.map((r) => r.revision),
+    revisionHistoryLimit: spec.revisionHistoryLimit,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { ObservedTask as EcsTask } from '../aws/container-runtime.js';
 import { STOP_REASON_PREFIX } from '../core/planner/index.js';
 import { serviceOfStartedBy, serviceStartedBy } from '../core/task-definition.js';
-import { reconcileService, type ReconcilerDependencies } from './reconcile-service.js';
+import { reconcileService, type ReconcilerDependencies } from './runner.js';
 
 export interface SweepResult {
   services: number;
@@ -24,7 +24,7 @@ export const sweepDefaults = {
  */
 export async function sweep(deps: ReconcilerDependencies): Promise<SweepResult> {
   const groups = await deps.runtime.observeCluster();
-  const services = await deps.store.listServices();
+  const services = await deps.state.listServices();
   const known = new Set(services.map((s) => s.name));
 
   const orphansStopped: string[] = [];
@@ -34,7 +34,7 @@ export async function sweep(deps: ReconcilerDependencies): Promise<SweepResult> 
     const live = tasks.filter(isLive);
     // The listing comes from an eventually consistent index: confirm with a consistent read
     // that the owner is really gone before stopping what may be a brand-new service's tasks.
-    if (live.length === 0 || (await deps.store.getService(owner))) continue;
+    if (live.length === 0 || (await deps.state.getService(owner))) continue;
     for (const task of live) {
       await deps.runtime.stopTask(task.taskArn, `${STOP_REASON_PREFIX}orphaned: service ${owner} no longer exists`);
       orphansStopped.push(task.taskArn);

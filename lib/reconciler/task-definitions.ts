@@ -1,7 +1,9 @@
 import { taskDefinitionFor, type CpuArchitecture } from '../core/task-definition.js';
-import { templateHash, templateOf } from '../core/spec/index.js';
+import { templateOf } from '../core/spec/index.js';
 import type { ContainerRuntime } from '../aws/container-runtime.js';
-import type { RevisionRecord, ServiceRecord, StateStore } from '../aws/state-store.js';
+import { ContainerRuntimeError } from '../aws/ecs-errors.js';
+import type { RevisionRecord, ServiceRecord } from '../aws/state-store.js';
+import { TerminalError } from './errors.js';
 
 /** Where task definitions put their logs and which roles they run with (from the stack). */
 export interface TaskDefinitionSettings {
@@ -14,52 +16,46 @@ export interface TaskDefinitionSettings {
 }
 
 /**
- * One ECS task definition per revision, registered the first time a task of that revision is
- * started and remembered in the revision record, so it is registered once.
+ * The task definition ARN of every revision in `revisions`, registering the ones not recorded
+ * yet (the reconcile records the new ARNs in its transaction, so each is registered once; a crash
+ * before that write registers it again, which is harmless). ECS refusing a definition outright
+ * (a bad image name, an unknown secret) is a TerminalError.
  */
-export class TaskDefinitions {
-  private readonly byRevision: Map<number, RevisionRecord>;
-
-  constructor(
-    private readonly deps: { store: StateStore; runtime: ContainerRuntime; taskDefinitions: TaskDefinitionSettings },
-    private readonly service: string,
-    revisions: RevisionRecord[],
-  ) {
-    this.byRevision = new Map(revisions.map((r) => [r.revision, r]));
+export async function taskDefinitionArns(
+  deps: { runtime: ContainerRuntime; taskDefinitions: TaskDefinitionSettings },
+  record: ServiceRecord,
+  known: readonly RevisionRecord[],
+  revisions: readonly number[],
+): Promise<{ arns: Map<number, string>; registered: { revision: number; arn: string }[] }> {
+  const arns = new Map<number, string>();
+  const registered: { revision: number; arn: string }[] = [];
+  for (const revision of new Set(revisions)) {
+    const stored = known.find((r) => r.revision === revision);
+    if (stored?.taskDefinitionArn) {
+      arns.set(revision, stored.taskDefinitionArn);
+      continue;
+    }
+    // A revision without a record can only be the spec's own (written before revisions and specs
+    // were committed together): the spec says what its template is.
+    const template = stored?.template ?? (revision === record.revision ? templateOf(record.spec) : undefined);
+    if (!template) throw new TerminalError('RevisionMissing', `revision ${revision} of service ${record.name} has no record`);
+    const settings = deps.taskDefinitions;
+    let arn: string;
+    try {
+      arn = await deps.runtime.registerTaskDefinition(taskDefinitionFor({
+        service: record.name, revision, template,
+        executionRoleArn: settings.executionRoleArn, taskRoleArn: settings.taskRoleArn,
+        logGroup: `${settings.logGroupPrefix}${record.name}`, region: settings.region,
+        ...(settings.cpuArchitecture ? { cpuArchitecture: settings.cpuArchitecture } : {}),
+      }));
+    } catch (error) {
+      if (error instanceof ContainerRuntimeError && error.terminal) {
+        throw new TerminalError('TaskDefinitionRejected', `ECS refused the task definition of revision ${revision}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+    arns.set(revision, arn);
+    if (stored) registered.push({ revision, arn });
   }
-
-  /**
-   * The API writes the revision record right after committing the spec; if it died in
-   * between, the spec alone still says what the revision's template is.
-   */
-  async ensureRecorded(record: ServiceRecord): Promise<void> {
-    if (this.byRevision.has(record.revision)) return;
-    const template = templateOf(record.spec);
-    const revision: RevisionRecord = {
-      revision: record.revision, template, templateHash: templateHash(template),
-      reason: 'recorded by the reconciler', createdAt: record.updatedAt,
-    };
-    await this.deps.store.putRevision(this.service, revision);
-    this.byRevision.set(record.revision, (await this.deps.store.getRevision(this.service, record.revision)) ?? revision);
-  }
-
-  async arnFor(revision: number): Promise<string> {
-    const record = this.byRevision.get(revision) ?? (await this.deps.store.getRevision(this.service, revision));
-    if (!record) throw new Error(`revision ${revision} of service ${this.service} has no record`);
-    if (record.taskDefinitionArn) return record.taskDefinitionArn;
-    const settings = this.deps.taskDefinitions;
-    const arn = await this.deps.runtime.registerTaskDefinition(taskDefinitionFor({
-      service: this.service,
-      revision,
-      template: record.template,
-      executionRoleArn: settings.executionRoleArn,
-      taskRoleArn: settings.taskRoleArn,
-      logGroup: `${settings.logGroupPrefix}${this.service}`,
-      region: settings.region,
-      ...(settings.cpuArchitecture ? { cpuArchitecture: settings.cpuArchitecture } : {}),
-    }));
-    await this.deps.store.setTaskDefinitionArn(this.service, revision, arn);
-    this.byRevision.set(revision, { ...record, taskDefinitionArn: arn });
-    return arn;
-  }
+  return { arns, registered };
 }

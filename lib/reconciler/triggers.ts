@@ -1,6 +1,7 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent, EventBridgeEvent, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import type { RequeueMessage } from '../aws/requeue.js';
 import { serviceOfStartedBy } from '../core/task-definition.js';
+import { serviceKeys } from '../aws/state/keys.js';
 
 /** The events the reconciler Lambda is subscribed to. */
 export type ReconcilerEvent =
@@ -14,8 +15,7 @@ export type ReconcilerEvent =
  * reconciler (the stack's event source mapping filters the same way; lib/infra).
  */
 export function isServiceSpecRecord(record: DynamoDBRecord): boolean {
-  const pk = record.dynamodb?.Keys?.pk?.S;
-  return pk !== undefined && pk.startsWith('service#') && record.dynamodb?.Keys?.sk?.S === 'spec';
+  return serviceKeys.serviceOf(record.dynamodb?.Keys?.pk?.S) !== undefined && record.dynamodb?.Keys?.sk?.S === serviceKeys.spec;
 }
 
 /**
@@ -28,7 +28,7 @@ export function servicesNamedBy(event: ReconcilerEvent): string[] {
   if ('Records' in event) {
     for (const record of event.Records) {
       if ('dynamodb' in record) {
-        if (isServiceSpecRecord(record)) names.add(record.dynamodb!.Keys!.pk!.S!.slice('service#'.length));
+        if (isServiceSpecRecord(record)) names.add(serviceKeys.serviceOf(record.dynamodb!.Keys!.pk!.S)!);
       } else if ('body' in record) {
         const message = parseRequeueMessage(record.body);
         if (message) names.add(message.service);

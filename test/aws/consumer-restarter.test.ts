@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsumerRestarter } from '../../lib/aws/consumer-restarter.js';
-import { StateStore } from '../../lib/aws/state-store.js';
+import { createStateStore, type StateStore } from '../../lib/aws/state-store.js';
 import { validateServiceSpec } from '../../lib/core/spec/index.js';
 import { VirtualClock } from '../../lib/local/virtual-clock.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.js';
@@ -17,7 +17,7 @@ describe('restarting the consumers of a rotated secret', () => {
   let store: StateStore;
   beforeAll(async () => {
     dynamo = await startTestDynamo();
-    store = new StateStore(DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }), dynamo.tableName, new VirtualClock());
+    store = createStateStore(DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }), dynamo.tableName, new VirtualClock());
     await store.putService('orders', spec({ image: 'orders:1', replicas: 2, secrets: { DB: 'db-password' } }));
     await store.putService('billing', spec({ image: 'billing:1', replicas: 1, secrets: { DB: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:db-password-AbCdEf' } }));
     await store.putService('other', spec({ image: 'other:1', replicas: 1, secrets: { KEY: 'api-key' } }));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconcileService } from '../../lib/reconciler/reconcile-service.js';
+import { reconcileService } from '../../lib/reconciler/runner.js';
 import { call } from '../support/http.js';
 import { isKilled, killableReconciler } from '../support/killable-reconciler.js';
 import { getService, startTestRuntime, TaskWatcher, type TestRuntime } from '../support/local-mode.js';

@@ -123,7 +123,7 @@ describe('reconciler in local mode', () => {
       if (live.length > limit) throw new Error(`${live.length} live tasks for ${limit} replicas`);
     });
     await create('busy', { image: 'nginx:1', replicas: limit });
-    const { reconcileService } = await import('../../lib/reconciler/reconcile-service.js');
+    const { reconcileService } = await import('../../lib/reconciler/runner.js');
     for (let round = 0; round < 5; round++) {
       await Promise.all(Array.from({ length: 10 }, (_, i) => reconcileService({ ...rt.reconcilerDeps, holder: `r${round}-${i}` }, 'busy')));
       await rt.run(5_000);

@@ -1,10 +1,8 @@
 import type { InitializeHandler, InitializeHandlerArguments, MetadataBearer } from '@smithy/types';
 import { createAwsClients, localClientOptions } from '../../lib/aws/clients.js';
-import { EcsContainerRuntime } from '../../lib/aws/ecs-runtime.js';
-import { DynamoLeaseStore } from '../../lib/aws/lease-store.js';
-import { PendingPasses } from '../../lib/aws/pending-passes.js';
-import { StateStore } from '../../lib/aws/state-store.js';
-import type { ReconcilerDependencies } from '../../lib/reconciler/reconcile-service.js';
+import { localCluster, localTaskDefinitions } from '../../lib/local/runtime.js';
+import { assembleReconcilerDependencies } from '../../lib/reconciler/dependencies.js';
+import type { ReconcilerDependencies } from '../../lib/reconciler/runner.js';
 import type { TestRuntime } from './local-mode.js';
 
 /** What a reconciler "dies" with: every AWS call from then on fails the same way. */
@@ -47,12 +45,11 @@ export function killableReconciler(rt: TestRuntime, killAfter: number, holder: s
   const base = rt.reconcilerDeps;
   return {
     deps: {
-      ...base,
+      ...assembleReconcilerDependencies({
+        documents: clients.documents, ecs: clients.ecs, tableName: rt.tableName, cluster: localCluster,
+        requeue: base.requeue, clock: rt.clock, logger: base.logger, taskDefinitions: localTaskDefinitions,
+      }),
       holder,
-      store: new StateStore(clients.documents, rt.tableName, rt.clock),
-      leases: new DynamoLeaseStore(clients.documents, rt.tableName),
-      passes: new PendingPasses(clients.documents, rt.tableName),
-      runtime: new EcsContainerRuntime(clients.ecs, { cluster: rt.clusterName, subnets: ['subnet-local'], securityGroups: ['sg-local'] }),
     },
     calls: () => calls,
     close: () => {

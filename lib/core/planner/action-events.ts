@@ -21,6 +21,14 @@ export function taskId(taskArn: string): string {
   return taskArn.slice(taskArn.lastIndexOf('/') + 1);
 }
 
+/**
+ * " (slot 2)": slots are positions 0..replicas-1 inside, shown from 1; a stopped task that sorted
+ * past the live ones held no slot a user would recognise, so it gets none.
+ */
+function slotClause(slot: number, replicas: number): string {
+  return slot < replicas ? ` (slot ${slot + 1})` : '';
+}
+
 /** StopTask's `reason` for a cause; every one starts with the prefix that marks Corral's own stops. */
 export function stopReason(cause: StopCause | 'delete', ctx: { target: number; replicas: number; rollingBack: boolean }): string {
   switch (cause) {
@@ -39,15 +47,19 @@ export function stopReason(cause: StopCause | 'delete', ctx: { target: number; r
   }
 }
 
-/** One event per failure, per replacement and per unhealthy stop; one per batch of the rest. */
-export function actionEvents(actions: FleetActions, failures: FailureView[], ctx: ActionContext): PlanEvent[] {
+/**
+ * One event per failure, per replacement and per unhealthy stop; one per batch of the rest.
+ * Events about starts go to `launchEvents`: they hold only once RunTask has started the tasks.
+ */
+export function actionEvents(actions: FleetActions, failures: FailureView[], ctx: ActionContext): { events: PlanEvent[]; launchEvents: PlanEvent[] } {
   const events: PlanEvent[] = [];
+  const launchEvents: PlanEvent[] = [];
   for (const f of failures) {
     const task = f.view.task;
     events.push({
       type: 'TaskFailed',
       taskArn: task.taskArn,
-      message: `Task ${taskId(task.taskArn)} of revision ${task.revision} (slot ${task.slot}) failed: ${f.what}${f.wasAvailable ? '' : ', before becoming available'}`,
+      message: `Task ${taskId(task.taskArn)} of revision ${task.revision}${slotClause(task.slot, ctx.replicas)} failed: ${f.what}${f.wasAvailable ? '' : ', before becoming available'}`,
     });
   }
   const label = ctx.rollingBack ? `Rollback to revision ${ctx.target}` : `Rollout of revision ${ctx.target}`;
@@ -57,17 +69,17 @@ export function actionEvents(actions: FleetActions, failures: FailureView[], ctx
     if (start.replacesFailure && start.replaced) {
       const old = start.replaced.task;
       const why = !start.replaced.gone && old.healthStatus === 'UNHEALTHY' ? 'UNHEALTHY' : describeStop(old);
-      events.push({
+      launchEvents.push({
         type: 'TaskReplaced',
         taskArn: old.taskArn,
-        message: `Replacing task ${taskId(old.taskArn)} (${why}): started a task of revision ${start.revision} in slot ${start.slot}`,
+        message: `Replacing task ${taskId(old.taskArn)} (${why}): started a task of revision ${start.revision} in slot ${start.slot + 1}`,
       });
     } else {
       fresh++;
     }
   }
   if (fresh > 0) {
-    events.push(
+    launchEvents.push(
       ctx.inRollout
         ? { type: 'RolloutProgressed', message: `${label}: started ${plural(fresh, 'new task')} (${ctx.targetLive + actions.starts.length} of ${ctx.replicas} updated)` }
         : { type: 'ScaledUp', message: `Scaled up: started ${plural(fresh, 'task')} of revision ${ctx.target}` },
@@ -82,7 +94,7 @@ export function actionEvents(actions: FleetActions, failures: FailureView[], ctx
       events.push({
         type: 'TaskUnhealthy',
         taskArn: task.taskArn,
-        message: `Task ${taskId(task.taskArn)} of revision ${task.revision} (slot ${task.slot}) is UNHEALTHY: stopping it`,
+        message: `Task ${taskId(task.taskArn)} of revision ${task.revision}${slotClause(task.slot, ctx.replicas)} is UNHEALTHY: stopping it`,
       });
       continue;
     }
@@ -108,5 +120,5 @@ export function actionEvents(actions: FleetActions, failures: FailureView[], ctx
       message: `${label} (Recreate): stopping ${plural(recreated, 'task')} of revision ${revisions} before starting revision ${ctx.target}`,
     });
   }
-  return events;
+  return { events, launchEvents };
 }

@@ -1,5 +1,8 @@
 /** The pure planner: `plan(desired, observed, now)` and what the shell needs around it. */
 export { plan } from './plan.js';
+export { afterLaunch, launchRetryFloorMs, type LaunchDecision, type LaunchReport } from './after-launch.js';
+export { prunableRevisions } from './prune.js';
+export { isStalled, stalledStatus, type Stall } from './stalled.js';
 export { backoffDelayMs, nextBackoff, isBackingOff, recordLaunchFailure } from './backoff.js';
 export { rolloutBounds, rollingStep } from './rollout-bounds.js';
 export type { RolloutBounds } from './rollout-bounds.js';

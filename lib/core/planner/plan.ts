@@ -7,6 +7,7 @@ import { fleetView } from './fleet-view.js';
 import type { FleetView } from './fleet-view.js';
 import { decideRollout } from './rollout.js';
 import type { RolloutDecision } from './rollout.js';
+import { prunableRevisions } from './prune.js';
 import { buildStatus, plural } from './status.js';
 import type { BackoffRecord, Desired, Observed, Plan, PlanEvent, ServiceStatus } from './types.js';
 
@@ -23,7 +24,7 @@ import type { BackoffRecord, Desired, Observed, Plan, PlanEvent, ServiceStatus }
  *   4. which revision to converge on (the user's, or the stable one after a failed rollout),
  *      the rollout's deadline and circuit breaker;
  *   5. unless paused or a failed rollout is frozen: starts and stops within the bounds;
- *   6. status, events, and when to look again.
+ *   6. status, events, which revisions to prune, and when to look again.
  */
 export function plan(desired: Desired, observed: Observed, now: number): Plan {
   const previous = observed.status;
@@ -56,14 +57,13 @@ export function plan(desired: Desired, observed: Observed, now: number): Plan {
   const stopContext = { target: rollout.target, replicas, rollingBack: rollout.rollingBack };
   const targetTally = fleet.byRevision.get(rollout.target);
   const stopsOfTarget = actions.stops.filter((s) => s.view.task.revision === rollout.target).length;
-  events.push(
-    ...actionEvents(actions, fleet.failures, {
-      ...stopContext,
-      inRollout: rollout.record !== undefined && rollout.stableRevision !== undefined,
-      targetLive: (targetTally?.live ?? 0) - stopsOfTarget,
-      targetAvailable: targetTally?.available ?? 0,
-    }),
-  );
+  const described = actionEvents(actions, fleet.failures, {
+    ...stopContext,
+    inRollout: rollout.record !== undefined && rollout.stableRevision !== undefined,
+    targetLive: (targetTally?.live ?? 0) - stopsOfTarget,
+    targetAvailable: targetTally?.available ?? 0,
+  });
+  events.push(...described.events);
 
   const status = buildStatus({ desired, fleet, rollout, backoff, previous, now });
   if (status.phase === 'RolledBack' && previous?.phase !== 'RolledBack') {
@@ -77,6 +77,8 @@ export function plan(desired: Desired, observed: Observed, now: number): Plan {
     stop: actions.stops.map((s) => ({ taskArn: s.view.task.taskArn, reason: stopReason(s.cause, stopContext) })),
     status: sameAsBefore(previous, status) ? previous! : status,
     events,
+    launchEvents: described.launchEvents,
+    prune: prunableRevisions(desired, observed.tasks, status),
   };
   const requeue = acting ? nextGate(fleet, rollout, actions, backoff, spec.progressDeadlineSeconds, now) : undefined;
   if (requeue !== undefined) result.requeueAfterMs = requeue;
@@ -124,7 +126,7 @@ function planDeletion(desired: Desired, fleet: FleetView, previous: ServiceStatu
     events: [],
   };
   const status = buildStatus({ desired, fleet, rollout, backoff: undefined, previous, now });
-  const result: Plan = { start: [], stop, status: sameAsBefore(previous, status) ? previous! : status, events };
+  const result: Plan = { start: [], stop, status: sameAsBefore(previous, status) ? previous! : status, events, launchEvents: [], prune: [] };
   if (removeService) result.removeService = true;
   return result;
 }

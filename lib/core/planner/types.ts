@@ -49,6 +49,9 @@ export interface Desired {
   deleting: boolean;
   /** Per-revision facts for tasks of other revisions; a missing entry falls back to `spec`. */
   revisionSpecs?: Record<number, { hasHealthCheck: boolean }>;
+  /** Every revision kept for the service, and how many to keep: the plan prunes the rest. */
+  revisions?: readonly number[];
+  revisionHistoryLimit?: number;
 }
 
 /** ECS task `lastStatus` values, in lifecycle order. */
@@ -111,7 +114,7 @@ export interface PlannedStop {
   reason: string;
 }
 
-/** Event types; each comes with a human message. */
+/** Types of the events the planner decides; each comes with a human message. */
 export type PlanEventType =
   | 'ScaledUp'
   | 'ScaledDown'
@@ -131,11 +134,20 @@ export type PlanEventType =
   | 'Terminating'
   | 'ServiceRemoved';
 
+/** Types of the events recorded from what the shell's calls did (afterLaunch) and from requests. */
+export type OutcomeEventType = 'TasksStarted' | 'RunTaskFailed' | 'TaskDefinitionRejected' | 'Stalled';
+export type RequestEventType = 'RollbackRequested' | 'SecretRotated';
+
+/** Every event type a service's event list can hold: one union, no free strings. */
+export type ServiceEventType = PlanEventType | OutcomeEventType | RequestEventType;
+
 export interface PlanEvent {
-  type: PlanEventType;
+  type: PlanEventType | OutcomeEventType;
   message: string;
   /** The task the event is about, for per-task events. */
   taskArn?: string;
+  /** The revision it is about, when not the status's revision. */
+  revision?: number;
 }
 
 /** The planner's decision for one reconcile. */
@@ -145,6 +157,13 @@ export interface Plan {
   /** The status to write (fenced by the lease); the next reconcile reads it back as `observed.status`. */
   status: ServiceStatus;
   events: PlanEvent[];
+  /**
+   * Events that describe `start` ("Scaled up: started 2 tasks"): intent until RunTask answers, so
+   * `afterLaunch` records them only for a launch that started everything.
+   */
+  launchEvents: PlanEvent[];
+  /** Revisions to delete: beyond `revisionHistoryLimit` and not in use (wanted, stable, running). */
+  prune: number[];
   /** Reconcile again after this many ms: the earliest moment a gate can open. Absent when nothing is pending on time. */
   requeueAfterMs?: number;
   /** Delete finished: no task remains, so the service's records can go. */
@@ -177,7 +196,8 @@ export interface ServiceCounts {
 
 /** A Kubernetes-style condition; `lastTransitionTime` moves only when `status` flips. */
 export interface ServiceCondition {
-  type: 'Available' | 'Progressing';
+  /** Stalled: a TerminalError; not retried until the spec's generation changes. */
+  type: 'Available' | 'Progressing' | 'Stalled';
   status: 'True' | 'False';
   reason: string;
   message: string;

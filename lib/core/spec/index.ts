@@ -26,3 +26,12 @@ export {
   type ServiceSpec,
 } from './service-spec.js';
 export { canonicalJson, templateHash, templateOf, type TaskTemplate, type TemplateSource } from './template.js';
+export {
+  allocateForRestart,
+  allocateForSpec,
+  describeChange,
+  rollbackTo,
+  type NewRevision,
+  type RevisionAllocation,
+  type RevisionPointers,
+} from './revision-allocation.js';

@@ -11,7 +11,7 @@ function stableFleet(spec = makeSpec()): FleetSimulator {
 }
 
 function messages(sim: FleetSimulator): string[] {
-  return sim.steps.flatMap((s) => s.plan.events.map((e) => e.message));
+  return sim.steps.flatMap((s) => [...s.plan.events, ...s.plan.launchEvents].map((e) => e.message));
 }
 
 describe('steady state', () => {
@@ -24,7 +24,9 @@ describe('steady state', () => {
       { revision: 1, slot: 2 },
     ]);
     expect(first.status.phase).toBe('Pending');
-    expect(first.events.map((e) => e.message)).toContain('Scaled up: started 3 tasks of revision 1');
+    expect(first.events.map((e) => e.message)).not.toContain('Scaled up: started 3 tasks of revision 1');
+    // Intent until RunTask answers: afterLaunch records it only when every task started.
+    expect(first.launchEvents.map((e) => e.message)).toContain('Scaled up: started 3 tasks of revision 1');
     sim.runToQuiet();
     expect(sim.status).toMatchObject({ phase: 'Available', revision: 1, stableRevision: 1, message: 'Revision 1 available: 3 of 3 tasks' });
     expect(messages(sim)).toContain('Revision 1 available: 3 of 3 tasks');
@@ -32,7 +34,7 @@ describe('steady state', () => {
     const before = sim.status;
     sim.advance(30_000);
     const again = sim.reconcile();
-    expect(again).toEqual({ start: [], stop: [], status: before, events: [] });
+    expect(again).toEqual({ start: [], stop: [], status: before, events: [], launchEvents: [], prune: [] });
     expect(again.status).toBe(before);
   });
 
@@ -77,7 +79,7 @@ describe('steady state', () => {
     sim.advance(10_000);
     const second = sim.reconcile();
     expect(second.start).toEqual([{ revision: 1, slot: 1, replaces: sick.taskArn }]);
-    expect(second.events.find((e) => e.type === 'TaskReplaced')?.message).toMatch(/^Replacing task t\d+ \(UNHEALTHY\): started a task of revision 1 in slot 1$/);
+    expect(second.launchEvents.find((e) => e.type === 'TaskReplaced')?.message).toMatch(/^Replacing task t\d+ \(UNHEALTHY\): started a task of revision 1 in slot 2$/);
   });
 
   it('counts a failure once even if one observation misses the failed task', () => {
@@ -100,7 +102,8 @@ describe('steady state', () => {
     const result = sim.reconcile();
     expect(result.start).toEqual([{ revision: 1, slot: 2, replaces: victim.taskArn }]);
     expect(result.status.backoff).toBeUndefined();
-    expect(result.events.map((e) => e.type)).toEqual(['TaskReplaced']);
+    expect(result.events).toEqual([]);
+    expect(result.launchEvents.map((e) => e.type)).toEqual(['TaskReplaced']);
   });
 
   it('does not count its own stops as failures', () => {

@@ -1,0 +1,128 @@
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../clock.js';
+import type { Lease } from '../../core/lease/index.js';
+import type { ServiceStatus } from '../../core/planner/index.js';
+import { isConditionFailure } from '../condition-failures.js';
+import { maxFencedActions, writeFenced, type TransactionAction } from '../fenced-transaction.js';
+import { queryAll } from '../generation-writes.js';
+import { itemKey, serviceKeys } from './keys.js';
+import { toRevisionRecord, toServiceRecord, toStatusRecord, type NewServiceEvent, type RevisionRecord, type ServiceRecord } from './records.js';
+import { batchWrite, eventItem } from './service-history.js';
+
+/** Everything a reconcile reads about one service, from one consistent Query. */
+export interface ServicePartition {
+  record: ServiceRecord;
+  status?: ServiceStatus;
+  revisions: RevisionRecord[];
+}
+
+/** Everything a reconcile writes, in one fenced transaction. */
+export interface ReconcileWrite {
+  /** The new status; absent when it did not change. */
+  status?: ServiceStatus;
+  events: NewServiceEvent[];
+  /** Task definitions registered for revisions during this reconcile. */
+  taskDefinitions: { revision: number; arn: string }[];
+  /** Revisions that just became fully available (first time). */
+  availableRevisions: number[];
+  /** Revisions to delete (the plan's `prune`). */
+  prune: number[];
+}
+
+/**
+ * The reconciler's side of the state store: one consistent Query of the service's partition
+ * (from `revision#`, so revisions, spec and status but no events), and one TransactWriteItems
+ * that carries a ConditionCheck on the lease token (`writeFenced`), so a reconciler whose lease
+ * was taken over is refused on every item, including ones its successor never wrote.
+ */
+export class DynamoReconcileState {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async readPartition(name: string): Promise<ServicePartition | undefined> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk >= :from',
+      ExpressionAttributeValues: { ':pk': serviceKeys.partition(name), ':from': serviceKeys.revisionPrefix },
+      ConsistentRead: true,
+    });
+    const spec = items.find((i) => i.sk === serviceKeys.spec);
+    if (!spec) return undefined;
+    const status = items.find((i) => i.sk === serviceKeys.status);
+    return {
+      record: toServiceRecord(spec),
+      ...(status ? { status: toStatusRecord(status).status } : {}),
+      revisions: items.filter((i) => String(i.sk).startsWith(serviceKeys.revisionPrefix)).map(toRevisionRecord),
+    };
+  }
+
+  /** Writes `write` under `lease`, or nothing at all; no call when there is nothing to write. */
+  async commit(name: string, write: ReconcileWrite, lease: Pick<Lease, 'name' | 'token'>): Promise<void> {
+    const actions = this.actionsOf(name, write);
+    if (actions.length === 0) return;
+    await writeFenced({ documents: this.db, tableName: this.tableName, lease }, actions);
+  }
+
+  /** Removes every item of a deleted service; the spec item goes last, and only while deleting. */
+  async removeService(name: string): Promise<void> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': serviceKeys.partition(name) },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    await batchWrite(this.db, this.tableName, items.filter((i) => i.sk !== serviceKeys.spec).map((i) => ({ DeleteRequest: { Key: { pk: i.pk, sk: i.sk } } })));
+    try {
+      await this.db.send(new DeleteCommand({
+        TableName: this.tableName,
+        Key: itemKey(serviceKeys.partition(name), serviceKeys.spec),
+        ConditionExpression: 'deleting = :true',
+        ExpressionAttributeValues: { ':true': true },
+      }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  private actionsOf(name: string, write: ReconcileWrite): TransactionAction[] {
+    const partition = serviceKeys.partition(name);
+    const table = this.tableName;
+    const nowMs = this.clock.now();
+    const now = new Date(nowMs).toISOString();
+    const bookkeeping: TransactionAction[] = [];
+    if (write.status) bookkeeping.push({ Put: { TableName: table, Item: { ...itemKey(partition, serviceKeys.status), status: write.status, updatedAt: now } } });
+    const revisionUpdate = (revision: number, set: string, values: Record<string, unknown>): TransactionAction => ({
+      Update: {
+        TableName: table,
+        Key: itemKey(partition, serviceKeys.revision(revision)),
+        UpdateExpression: `SET ${set}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: values,
+      },
+    });
+    const updated = new Set<number>();
+    for (const { revision, arn } of write.taskDefinitions) {
+      updated.add(revision);
+      const available = write.availableRevisions.includes(revision);
+      bookkeeping.push(revisionUpdate(revision, available ? 'taskDefinitionArn = :arn, availableAt = :at' : 'taskDefinitionArn = :arn', available ? { ':arn': arn, ':at': now } : { ':arn': arn }));
+    }
+    for (const revision of write.availableRevisions) {
+      if (!updated.has(revision)) bookkeeping.push(revisionUpdate(revision, 'availableAt = :at', { ':at': now }));
+    }
+    for (const revision of write.prune) bookkeeping.push({ Delete: { TableName: table, Key: itemKey(partition, serviceKeys.revision(revision)) } });
+    return [...bookkeeping, ...this.eventActions(name, write.events, maxFencedActions - bookkeeping.length, nowMs)];
+  }
+
+  /** Events fill what the transaction has left; beyond that, one event says how many were dropped. */
+  private eventActions(name: string, events: NewServiceEvent[], room: number, nowMs: number): TransactionAction[] {
+    const kept = events.length <= room ? events : [
+      ...events.slice(0, Math.max(0, room - 1)),
+      { type: events[room - 1].type, message: `… and ${events.length - room + 1} more events of this reconcile` },
+    ];
+    return kept.map((event, index) => ({ Put: { TableName: this.tableName, Item: eventItem(name, event, nowMs, index) } }));
+  }
+}

@@ -1,0 +1,129 @@
+import type { Clock } from '../clock.js';
+import type { Lease } from '../core/lease/index.js';
+import { afterLaunch, isStalled, plan, stalledStatus, type LaunchReport, type Plan, type PlanEvent, type ServiceStatus } from '../core/planner/index.js';
+import { serviceStartedBy } from '../core/task-definition.js';
+import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
+import type { NewServiceEvent, ReconcileState, ReconcileWrite, ServicePartition } from '../aws/state-store.js';
+import { TerminalError } from './errors.js';
+import { launchPlannedTasks } from './launch.js';
+import { desiredOf, observedTasksOf } from './planner-input.js';
+import { taskDefinitionArns, type TaskDefinitionSettings } from './task-definitions.js';
+
+/** The lease a reconcile runs under; the runner owns it. */
+export interface HeldLease {
+  current(): Lease;
+  /** Renews the lease if a third of it has passed; throws LeaseLostError if it was taken over. */
+  keep(): Promise<void>;
+}
+
+export interface ReconcileDependencies {
+  state: ReconcileState;
+  runtime: ContainerRuntime;
+  clock: Clock;
+  taskDefinitions: TaskDefinitionSettings;
+  lease: HeldLease;
+  /** The sweep's cluster listing of this service's tasks; looked at afresh before acting on it. */
+  snapshot?: EcsTask[];
+}
+
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+}
+
+/**
+ * One level-triggered reconcile of one service, controller-runtime's contract: returns when to
+ * look again, or throws (a TerminalError is recorded in the status first). The shell applies the
+ * plan and decides nothing:
+ *
+ *   one consistent Query of the partition → observe ECS → plan (the whole decision) →
+ *   task definitions for the starts → StopTask, RunTask (the lease checked before each) →
+ *   afterLaunch (what to record, from what RunTask did) → one TransactWriteItems of status,
+ *   events and revision bookkeeping with a ConditionCheck on the lease token.
+ *
+ * A converged service costs the Query and no write. A reconciler whose lease was taken over while
+ * it was acting gets every write refused; RunTask's client token (derived from the observation)
+ * makes a stale launch return the successor's tasks rather than new ones.
+ */
+export async function reconcile(deps: ReconcileDependencies, name: string): Promise<ReconcileResult> {
+  const partition = await deps.state.readPartition(name);
+  if (!partition) return {};
+  const { record, status: previous } = partition;
+  if (isStalled(previous, record.generation)) return {};
+
+  const observe = () => deps.runtime.observe(serviceStartedBy(name));
+  let tasks = deps.snapshot ?? (await observe());
+  let decided = planFor(partition, tasks, deps.clock.now());
+  if (deps.snapshot && hasWork(decided, previous)) {
+    tasks = await observe();
+    decided = planFor(partition, tasks, deps.clock.now());
+  }
+  if (!hasWork(decided, previous)) return requeue(decided.requeueAfterMs);
+
+  let definitions: Awaited<ReturnType<typeof taskDefinitionArns>>;
+  try {
+    definitions = await taskDefinitionArns(deps, record, partition.revisions, decided.start.map((s) => s.revision));
+  } catch (error) {
+    if (error instanceof TerminalError) await recordStall(deps, partition, error);
+    throw error;
+  }
+
+  for (const stop of decided.stop) {
+    await deps.lease.keep();
+    await deps.runtime.stopTask(stop.taskArn, stop.reason);
+  }
+  let report: LaunchReport = { started: [], failures: [] };
+  if (decided.start.length > 0) {
+    await deps.lease.keep();
+    report = await launchPlannedTasks(deps, {
+      record, starts: decided.start, fleet: tasks.map((t) => t.taskArn), attempt: previous?.backoff?.failures ?? 0, arns: definitions.arns,
+    });
+  }
+  const decision = afterLaunch(decided, report, deps.clock.now());
+  await deps.state.commit(name, {
+    ...(decision.status !== previous ? { status: decision.status } : {}),
+    events: decision.events.map((event) => eventOf(event, decision.status)),
+    taskDefinitions: definitions.registered,
+    availableRevisions: newlyAvailable(partition, decision.status),
+    prune: decided.prune,
+  }, deps.lease.current());
+  if (decided.removeService) await deps.state.removeService(name);
+  return requeue(decision.requeueAfterMs);
+}
+
+function planFor(partition: ServicePartition, tasks: EcsTask[], now: number): Plan {
+  const { record, status, revisions } = partition;
+  return plan(desiredOf(record, revisions), { tasks: observedTasksOf(tasks, status), ...(status ? { status } : {}) }, now);
+}
+
+function hasWork(p: Plan, previous: ServiceStatus | undefined): boolean {
+  return p.start.length > 0 || p.stop.length > 0 || p.removeService === true || p.status !== previous || p.events.length > 0 || p.prune.length > 0;
+}
+
+/** The stable revision, the first time it is: an undo may go back to it. */
+function newlyAvailable(partition: ServicePartition, status: ServiceStatus): number[] {
+  const stable = status.stableRevision;
+  if (stable === undefined) return [];
+  const record = partition.revisions.find((r) => r.revision === stable);
+  return record && record.availableAt === undefined ? [stable] : [];
+}
+
+async function recordStall(deps: ReconcileDependencies, partition: ServicePartition, error: TerminalError): Promise<void> {
+  const { record, status } = partition;
+  const stalled = stalledStatus(status, {
+    generation: record.generation, revision: record.revision, replicas: record.spec.replicas, reason: error.reason, message: error.message,
+  }, deps.clock.now());
+  const write: ReconcileWrite = {
+    status: stalled,
+    events: [{ type: 'Stalled', message: `${error.message}; not retried until the spec changes`, revision: record.revision }],
+    taskDefinitions: [], availableRevisions: [], prune: [],
+  };
+  await deps.state.commit(record.name, write, deps.lease.current());
+}
+
+function eventOf(event: PlanEvent, status: ServiceStatus): NewServiceEvent {
+  return { type: event.type, message: event.message, ...(event.taskArn ? { taskArn: event.taskArn } : {}), revision: event.revision ?? status.revision };
+}
+
+function requeue(ms: number | undefined): ReconcileResult {
+  return ms !== undefined && Number.isFinite(ms) ? { requeueAfterMs: ms } : {};
+}

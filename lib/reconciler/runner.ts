@@ -1,0 +1,126 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Clock } from '../clock.js';
+import type { Lease } from '../core/lease/index.js';
+import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
+import { ThrottledError } from '../aws/ecs-errors.js';
+import { FencedWriteRejectedError, LeaseHeldError, LeaseLostError } from '../aws/lease-errors.js';
+import type { LeaseStore, PendingPasses } from '../aws/lease-store.js';
+import type { Requeue } from '../aws/requeue.js';
+import type { ReconcileState, ServiceSpecs } from '../aws/state-store.js';
+import { TerminalError } from './errors.js';
+import { reconcile, type HeldLease } from './reconcile.js';
+import type { TaskDefinitionSettings } from './task-definitions.js';
+
+export interface ReconcilerDependencies {
+  /** The reconciler's port, plus the spec reads the sweep needs. */
+  state: ReconcileState & Pick<ServiceSpecs, 'getService' | 'listServices'>;
+  leases: LeaseStore & PendingPasses;
+  runtime: ContainerRuntime;
+  requeue: Requeue;
+  clock: Clock;
+  logger: Logger;
+  taskDefinitions: TaskDefinitionSettings;
+  /** Who this invocation is, for the per-service lease. */
+  holder: string;
+}
+
+export const reconcilerDefaults = {
+  /** Long enough for one reconcile of a large service, short enough that a crash unblocks soon. */
+  leaseDurationMs: 60_000,
+  /** Passes one lease holds at most; a pass still asked for after them goes to a requeue. */
+  maxPasses: 5,
+  /** How soon that requeued pass comes. */
+  morePassesDelayMs: 1_000,
+  /** After throttling, look again this much later. */
+  throttledRetryMs: 5_000,
+} as const;
+
+export type RunOutcome = 'reconciled' | 'busy' | 'superseded' | 'stalled';
+
+/**
+ * The work queue around `reconcile`, and the only place that queues: it takes the service's
+ * lease, runs the passes asked for while it held it, and requeues once at the end — for the
+ * reconcile's `requeueAfterMs`, after throttling, or for a pass beyond the last. A TerminalError
+ * (already recorded in the status by the reconcile) is not retried; a superseded holder stops;
+ * anything else is thrown so the trigger retries with backoff.
+ */
+export async function reconcileService(deps: ReconcilerDependencies, name: string, snapshot?: EcsTask[]): Promise<{ outcome: RunOutcome; requeueAfterMs?: number }> {
+  const leaseName = `reconcile/${name}`;
+  const lease = await takeLease(deps, leaseName);
+  if (!lease) return { outcome: 'busy' };
+  const held = holdLease(deps, lease);
+  let released = false;
+  let requeueAfterMs: number | undefined;
+  let outcome: RunOutcome = 'reconciled';
+  try {
+    requeueAfterMs = (await reconcile({ ...deps, lease: held, ...(snapshot ? { snapshot } : {}) }, name)).requeueAfterMs;
+    for (let pass = 1; ; pass++) {
+      released = await deps.leases.releaseUnlessPending(held.current());
+      // Not released: another trigger asked for a pass while this one held the lease (unless
+      // the lease was lost, which `takePass` tells).
+      if (released || !(await deps.leases.takePass(held.current()))) break;
+      if (pass >= reconcilerDefaults.maxPasses) {
+        requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, reconcilerDefaults.morePassesDelayMs);
+        break;
+      }
+      requeueAfterMs = (await reconcile({ ...deps, lease: held }, name)).requeueAfterMs;
+    }
+  } catch (error) {
+    if (error instanceof FencedWriteRejectedError || error instanceof LeaseLostError) return { outcome: 'superseded' };
+    if (error instanceof TerminalError) {
+      deps.logger.warn('terminal error recorded; not retried until the spec changes', { corralService: name, reason: error.reason, errorMessage: error.message });
+      outcome = 'stalled';
+    } else if (error instanceof ThrottledError) {
+      deps.logger.warn('throttled by ECS; reconciling again later', { corralService: name });
+      requeueAfterMs = reconcilerDefaults.throttledRetryMs;
+      outcome = 'busy';
+    } else {
+      throw error;
+    }
+  } finally {
+    if (!released) await deps.leases.release(held.current()).catch(() => undefined);
+  }
+  if (requeueAfterMs !== undefined) await deps.requeue.after(name, requeueAfterMs);
+  return { outcome, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) };
+}
+
+/**
+ * The service's lease, or undefined when another invocation holds it. Someone else reconciling
+ * may have read state before the change that brought us here: ask it for another pass. If it
+ * released meanwhile (and so may have missed the ask), the lease is free now and this invocation
+ * does the pass itself. No requeue otherwise: the holder cannot release while asked, and should
+ * it die, the one-minute sweep comes by — a requeue per refused trigger would turn a burst of
+ * task events into a storm.
+ */
+async function takeLease(deps: ReconcilerDependencies, leaseName: string): Promise<Lease | undefined> {
+  const acquire = () => deps.leases.acquire(leaseName, deps.holder, deps.clock.now(), { leaseDurationMs: reconcilerDefaults.leaseDurationMs });
+  try {
+    return await acquire();
+  } catch (error) {
+    if (!(error instanceof LeaseHeldError)) throw error;
+  }
+  await deps.leases.requestPass(leaseName);
+  try {
+    const lease = await acquire();
+    // The lease was free after all: this pass reads everything afresh, so its own ask is moot.
+    await deps.leases.takePass(lease);
+    return lease;
+  } catch (error) {
+    if (error instanceof LeaseHeldError) return undefined;
+    throw error;
+  }
+}
+
+/** Acting can take a while (many stops, throttled retries): renew once a third of the lease has passed. */
+function holdLease(deps: ReconcilerDependencies, acquired: Lease): HeldLease {
+  let lease = acquired;
+  let renewedAt = deps.clock.now();
+  return {
+    current: () => lease,
+    async keep() {
+      if (deps.clock.now() - renewedAt < reconcilerDefaults.leaseDurationMs / 3) return;
+      lease = await deps.leases.renew(lease, deps.clock.now());
+      renewedAt = deps.clock.now();
+    },
+  };
+}
