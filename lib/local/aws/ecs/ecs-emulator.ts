@@ -55,7 +55,7 @@ export class EcsEmulator {
     this.taskDefinitions = new TaskDefinitionRegistry(arns, options.accountId);
     const lifecycle = new TaskLifecycle(options.clock, options.delays, {
       changed: (task) => {
-        if (task.lastStatus === 'STOPPED') this.tasks.stopped(task);
+        this.tasks.changed(task);
         options.bus.putEvents([
           {
             source: 'aws.ecs',

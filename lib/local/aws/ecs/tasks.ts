@@ -2,11 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { AwsError, invalidParameter } from '../errors.js';
 import type { FaultControls } from '../faults.js';
 import { Input } from '../input.js';
-import { decodeToken, page } from '../paging.js';
+import { decodeToken, encodeToken } from '../paging.js';
 import { EcsArns } from './arns.js';
 import type { ClusterRecord, ClusterRegistry } from './clusters.js';
 import { mergeTags, type Tag, validateTags } from './tags.js';
 import type { TaskDefinitionRegistry } from './task-definitions.js';
+import { TaskIndex } from './task-index.js';
 import { createNetworkInterface, PrivateAddressPool } from './network-interfaces.js';
 import type { TaskLifecycle } from './task-lifecycle.js';
 import type { ContainerRecord, TaskRecord } from './task-record.js';
@@ -33,6 +34,7 @@ const clientTokenPattern = /^[\x21-\x7e]+$/;
 /** RunTask, StopTask, DescribeTasks and ListTasks over the simulated tasks. */
 export class TaskService {
   private readonly tasks = new Map<string, TaskRecord>();
+  private readonly index = new TaskIndex();
   private readonly byClientToken = new Map<string, string[]>();
   private readonly addresses = new PrivateAddressPool();
   private sequence = 0;
@@ -125,27 +127,25 @@ export class TaskService {
     const maxResults = input.integer('maxResults', { min: 1, max: 100, fallback: 100 });
     const filterKey = JSON.stringify([cluster.arn, family, startedBy, serviceName, containerInstance, launchType, desiredStatus]);
     const after = decodeToken(input.string('nextToken'), filterKey, invalidParameter);
-    const matching = [...this.tasks.values()].filter(
-      (t) =>
-        t.clusterArn === cluster.arn &&
-        // No task is ever desired PENDING, so that filter matches nothing, as in ECS.
-        t.desiredStatus === desiredStatus &&
-        (family === undefined || t.taskDefinition.family === family) &&
-        (startedBy === undefined || t.startedBy === startedBy) &&
-        serviceName === undefined &&
-        containerInstance === undefined &&
-        (launchType === undefined || t.launchType === launchType),
+    // No task is ever desired PENDING, so that filter matches nothing, as in ECS; nor does a
+    // service or container instance, since the local ECS has neither.
+    if (serviceName !== undefined || containerInstance !== undefined) return { taskArns: [] };
+    const result = this.index.page(
+      { clusterArn: cluster.arn, desiredStatus, startedBy },
+      after,
+      maxResults,
+      (t) => (family === undefined || t.taskDefinition.family === family) && (launchType === undefined || t.launchType === launchType),
     );
-    const result = page(matching, (t) => t.sequence, after, maxResults, filterKey);
-    return { taskArns: result.items.map((t) => t.arn), nextToken: result.nextToken };
+    const last = result.tasks.at(-1);
+    return { taskArns: result.tasks.map((t) => t.arn), nextToken: result.more && last ? encodeToken(last.sequence, filterKey) : undefined };
   }
 
   /** Running and pending counts for DescribeClusters. */
   counts(clusterArn: string): { running: number; pending: number } {
     let running = 0;
     let pending = 0;
-    for (const task of this.tasks.values()) {
-      if (task.clusterArn !== clusterArn) continue;
+    // A task is desired STOPPED from the moment it begins to stop, so only these can count.
+    for (const task of this.index.desiredRunning(clusterArn)) {
       if (task.lastStatus === 'RUNNING') running++;
       else if (task.lastStatus === 'PROVISIONING' || task.lastStatus === 'PENDING') pending++;
     }
@@ -157,9 +157,10 @@ export class TaskService {
     return task?.arn === arn ? task : undefined;
   }
 
-  /** A task reached STOPPED: its ENI is deleted, and its address may go to another task. */
-  stopped(task: TaskRecord): void {
-    if (task.networkInterface) this.addresses.release(task.networkInterface.privateIPv4Address);
+  /** After every state change: a task that began to stop moves in the index; one STOPPED has its ENI deleted. */
+  changed(task: TaskRecord): void {
+    this.index.update(task);
+    if (task.lastStatus === 'STOPPED' && task.networkInterface) this.addresses.release(task.networkInterface.privateIPv4Address);
   }
 
   /** Every task not yet expired, running or stopped (the load balancer's health checks look them up by address). */
@@ -169,6 +170,7 @@ export class TaskService {
 
   remove(task: TaskRecord): void {
     this.tasks.delete(task.id);
+    this.index.remove(task);
   }
 
   private findInCluster(cluster: ClusterRecord, reference: string): TaskRecord | undefined {
@@ -228,6 +230,7 @@ export class TaskService {
       timers: [],
     };
     this.tasks.set(id, task);
+    this.index.update(task);
     return task;
   }
 }
