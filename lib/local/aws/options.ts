@@ -31,8 +31,8 @@ export interface LocalAwsOptions {
   clock: Clock;
   bus: LocalBus;
   /**
-   * Where state survives restarts: `dynamodb/` (dynalite's LevelDB), `ecs.json` (clusters and task
-   * definitions; tasks do not survive), `secretsmanager.json` and `cloudwatch.json` (alarms). Undefined
+   * Where state survives restarts: `dynamodb/` (dynalite's LevelDB), `ecs.jsonl` (a journal of
+   * clusters and task definitions; tasks do not survive), `secretsmanager.json` and `cloudwatch.json` (alarms). Undefined
    * keeps all in memory.
    */
   dataDir?: string;

@@ -75,7 +75,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     accountId,
     region,
     clusters: options.clusters ?? [],
-    stateFile: dataFile('ecs.json'),
+    stateFile: dataFile('ecs.jsonl'),
     secrets,
     logs,
   });

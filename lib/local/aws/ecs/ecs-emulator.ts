@@ -4,6 +4,7 @@ import { AwsError, invalidParameter } from '../errors.js';
 import type { FaultControls } from '../faults.js';
 import { Input } from '../input.js';
 import type { TaskDelays } from '../options.js';
+import { RecordJournal } from '../record-journal.js';
 import { StateFile } from '../state-file.js';
 import { EcsArns } from './arns.js';
 import { type ClusterRecord, ClusterRegistry, clusterView } from './clusters.js';
@@ -24,7 +25,11 @@ export interface EcsEmulatorOptions {
   accountId: string;
   region: string;
   clusters: string[];
-  /** Where clusters and task definitions are kept across restarts; undefined keeps them in memory. */
+  /**
+   * Where clusters and task definitions are kept across restarts (a journal of JSON lines, e.g.
+   * `ecs.jsonl`; a `.json` file of the same name from earlier versions is read once); undefined
+   * keeps them in memory.
+   */
   stateFile?: string;
   /** Local Secrets Manager, which tasks read their `secrets` from when they start. */
   secrets: { executionRoleReadError(valueFrom: string, executionRoleArn: string | undefined): string | undefined };
@@ -32,10 +37,16 @@ export interface EcsEmulatorOptions {
   logs?: LogSink;
 }
 
-interface EcsState {
+/** What ecs.json held before the journal: read once, then kept as journal lines. */
+interface LegacyEcsState {
   clusters: ClusterRecord[];
   taskDefinitions: TaskDefinitionRecord[];
 }
+
+/** One line of the journal: a cluster or a task definition revision as it is now. */
+type EcsStateRecord = { cluster: ClusterRecord } | { taskDefinition: TaskDefinitionRecord };
+
+const stateKey = (record: EcsStateRecord): string => ('cluster' in record ? `cluster ${record.cluster.arn}` : `taskDefinition ${record.taskDefinition.arn}`);
 
 /** Operations that change what is saved; tasks themselves do not outlive the process. */
 const persistedChanges = new Set(['CreateCluster', 'RegisterTaskDefinition', 'DeregisterTaskDefinition', 'TagResource', 'UntagResource']);
@@ -46,7 +57,7 @@ export class EcsEmulator {
   private readonly clusters: ClusterRegistry;
   private readonly taskDefinitions: TaskDefinitionRegistry;
   private readonly tasks: TaskService;
-  private readonly state: StateFile<EcsState>;
+  private readonly state: RecordJournal<EcsStateRecord>;
 
   constructor(options: EcsEmulatorOptions) {
     const arns = new EcsArns(options.region, options.accountId);
@@ -81,12 +92,14 @@ export class EcsEmulator {
       random: options.random,
       now: () => options.clock.now(),
     });
-    this.state = new StateFile(options.stateFile);
-    const saved = this.state.load();
-    if (saved) {
-      this.clusters.restore(saved.clusters);
-      this.taskDefinitions.restore(saved.taskDefinitions);
-    }
+    this.state = new RecordJournal(options.stateFile, stateKey);
+    const legacy = this.state.exists() ? undefined : new StateFile<LegacyEcsState>(options.stateFile?.replace(/\.jsonl$/, '.json')).load();
+    const saved: EcsStateRecord[] = legacy
+      ? [...legacy.clusters.map((cluster) => ({ cluster })), ...legacy.taskDefinitions.map((taskDefinition) => ({ taskDefinition }))]
+      : this.state.load();
+    this.clusters.restore(saved.flatMap((r) => ('cluster' in r ? [r.cluster] : [])));
+    this.taskDefinitions.restore(saved.flatMap((r) => ('taskDefinition' in r ? [r.taskDefinition] : [])));
+    if (legacy) this.state.rewrite(saved);
     for (const name of options.clusters) this.clusters.create(name, [], options.clock.now());
   }
 
@@ -97,8 +110,23 @@ export class EcsEmulator {
 
   handle(operation: string, body: unknown): unknown {
     const result = this.dispatch(operation, body);
-    if (persistedChanges.has(operation)) this.state.save({ clusters: this.clusters.all(), taskDefinitions: this.taskDefinitions.all() });
+    if (persistedChanges.has(operation)) this.state.append(this.changedBy(body, result), () => this.stateRecords());
     return result;
+  }
+
+  /** The records a persisted change touched: the one its answer or its `resourceArn` names. */
+  private changedBy(body: unknown, result: unknown): EcsStateRecord[] {
+    const answer = result as { cluster?: { clusterArn?: string }; taskDefinition?: { taskDefinitionArn?: string } };
+    const arn = answer.cluster?.clusterArn ?? answer.taskDefinition?.taskDefinitionArn ?? (body as { resourceArn?: string }).resourceArn;
+    if (arn === undefined) return [];
+    const cluster = this.clusters.findByArn(arn);
+    if (cluster) return [{ cluster }];
+    const taskDefinition = this.taskDefinitions.findByArn(arn);
+    return taskDefinition ? [{ taskDefinition }] : [];
+  }
+
+  private stateRecords(): EcsStateRecord[] {
+    return [...this.clusters.all().map((cluster) => ({ cluster })), ...this.taskDefinitions.all().map((taskDefinition) => ({ taskDefinition }))];
   }
 
   private dispatch(operation: string, body: unknown): unknown {
