@@ -72,6 +72,17 @@ describe('status page model', () => {
     expect(model.formatDuration(7_500)).toBe('2 h 05 min');
   });
 
+  it('names the target groups and Cloud Map services a service takes traffic from', () => {
+    const spec = {
+      loadBalancers: [{ targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-tg/0123456789abcdef' }],
+      serviceRegistries: [{ registryArn: 'arn:aws:servicediscovery:us-east-1:000000000000:service/srv-abc123' }],
+    };
+    expect(model.trafficTargets({ name: 'w', generation: 1, spec })).toEqual({ groups: ['web-tg'], registries: ['srv-abc123'] });
+    expect(model.trafficTargets({ name: 'w', generation: 1, spec: {} })).toEqual({ groups: [], registries: [] });
+    expect(model.targetGroupHealth({ targetGroups: [{ targetGroupArn: spec.loadBalancers[0].targetGroupArn, healthy: 3, draining: 1 }] }))
+      .toEqual([{ name: 'web-tg', states: [['healthy', 3], ['draining', 1]] }]);
+  });
+
   it('shows the image the fleet converges on and the one it leaves, as far as the page has seen them', () => {
     const service = { name: 'w', generation: 3, spec: { image: 'web:3' }, status: { revision: 2, targetRevision: 3, stableRevision: 2 } };
     expect(model.runningImage(service, { 2: 'web:2' })).toEqual({ image: 'web:2' });

@@ -1,4 +1,5 @@
 import { CreateSecretCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type DashboardServer } from '../../lib/ui/dashboard-server.js';
@@ -204,6 +205,10 @@ if (unavailable && process.env.CI === 'true') {
       const value = 'hunter2-super-secret-value';
       await rt.clients.secrets.send(new CreateSecretCommand({ Name: 'db-password', SecretString: value, Tags: [{ Key: 'corral:managed', Value: 'true' }] }));
       await call(rt.apiUrl, 'PUT', '/services/billing', { image: 'billing:1', replicas: 1, secrets: { DB_PASSWORD: 'db-password' }, rollout: { minHealthySeconds: 0 } });
+      const elb = new ElasticLoadBalancingV2Client({ endpoint: rt.awsUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+      const group = await elb.send(new CreateTargetGroupCommand({ Name: 'shop-tg', Protocol: 'HTTP', Port: 80, VpcId: 'vpc-local', TargetType: 'ip' }));
+      elb.destroy();
+      await call(rt.apiUrl, 'PUT', '/services/shop', { image: 'shop:1', replicas: 1, port: 80, loadBalancers: [{ targetGroupArn: group.TargetGroups?.[0]?.TargetGroupArn }] });
       await rt.clients.secrets.send(new RotateSecretCommand({ SecretId: 'db-password', RotationLambdaARN: rt.rotationFunctionArn, RotationRules: { AutomaticallyAfterDays: 30 } }));
       await playUntil(async () => {
         const job = (await call(rt.apiUrl, 'GET', '/jobs/nightly-report')).body;
@@ -217,6 +222,9 @@ if (unavailable && process.env.CI === 'true') {
       expect(job).toContain('UTC');
       expect(job).toMatch(/\d+ s/);
       await browser.screenshot(page, 'jobs');
+
+      await page.goto(`${rt.apiUrl}/ui/#/services/shop`);
+      await pageShows(`document.querySelector('[data-testid="traffic"]')?.textContent === 'target group shop-tg'`);
 
       await page.goto(`${rt.apiUrl}/ui/#/secrets`);
       await pageShows(`(document.querySelector('tr[data-secret="db-password"]')?.innerText ?? '').includes('billing')`);

@@ -110,6 +110,16 @@ export function targetGroupHealth(status) {
 }
 
 /**
+ * Where a service takes traffic, from its spec: target group and Cloud Map service names.
+ * @param {Service} service
+ */
+export function trafficTargets(service) {
+  const groups = (service.spec?.loadBalancers ?? []).map((lb) => /targetgroup\/([^/]+)/.exec(String(lb.targetGroupArn))?.[1] ?? String(lb.targetGroupArn));
+  const registries = (service.spec?.serviceRegistries ?? []).map((r) => /service\/(.+)$/.exec(String(r.registryArn))?.[1] ?? String(r.registryArn));
+  return { groups, registries };
+}
+
+/**
  * Which actions the service page offers. Promote only while a canary is under way (the status
  * shows its steps); undo when there is a revision to go back to.
  * @param {Service} service

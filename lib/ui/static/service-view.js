@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { request, usePoll } from './api.js';
 import { ConfirmDialog, html, LoadError, PhaseBadge, TaskBar, TaskChart, Time } from './components.js';
-import { availableActions, revisionHistory, runningImage } from './model.js';
+import { availableActions, revisionHistory, runningImage, trafficTargets } from './model.js';
 import { RolloutExtras } from './services-view.js';
 
 /** What each action asks before it calls the API, and the call it makes. */
@@ -82,6 +82,7 @@ export function ServiceView({ name, services, samples, now, refresh }) {
   /** @type {import('./model.js').ServiceEvent[]} */
   const list = events.data?.events ?? [];
   const history = revisionHistory(list, status, samples.imagesOf(name));
+  const traffic = trafficTargets(service);
   const refreshAll = () => { refresh(); events.refresh(); };
   return html`<article class="service" data-service=${name}>
     <header class="service-head">
@@ -99,6 +100,9 @@ export function ServiceView({ name, services, samples, now, refresh }) {
       <dl class="facts">
         <div><dt>Image</dt><dd><code>${image.image}</code>${image.from && html` <span class="muted">from <code>${image.from}</code></span>`}</dd></div>
         <div><dt>Revision / stable</dt><dd>${status.revision ?? '—'} / ${status.stableRevision ?? '—'}${status.targetRevision !== status.revision ? html` <span class="muted">(wanted ${status.targetRevision})</span>` : ''}</dd></div>
+        ${traffic.groups.length + traffic.registries.length > 0 && html`<div><dt>Traffic</dt><dd data-testid="traffic">${[
+          ...traffic.groups.map((g) => `target group ${g}`), ...traffic.registries.map((r) => `Cloud Map ${r}`),
+        ].join(', ')}</dd></div>`}
         ${['desired', 'running', 'healthy', 'updated', 'available'].map((key) => html`<div><dt>${key}</dt><dd data-count=${key}>${/** @type {any} */ (counts)[key] ?? 0}</dd></div>`)}
       </dl>
       <${TaskBar} counts=${counts} />
