@@ -124,6 +124,21 @@ describe.concurrent('AWS CLI v2 against the endpoint', () => {
     expect(conditional.stderr).toContain('(ConditionalCheckFailedException) when calling the PutItem operation');
   });
 
+  test('DynamoDB: describe-table shows the stream every local table has', async () => {
+    const created = await aws(
+      'dynamodb', 'create-table', '--table-name', 'cli-streamed', '--billing-mode', 'PAY_PER_REQUEST',
+      '--attribute-definitions', 'AttributeName=pk,AttributeType=S', '--key-schema', 'AttributeName=pk,KeyType=HASH',
+      '--stream-specification', 'StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES',
+    );
+    expect(created.code).toBe(0);
+    const described = await aws('dynamodb', 'describe-table', '--table-name', 'cli-streamed');
+    const table = described.json.Table;
+    expect(table.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(table.LatestStreamLabel).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
+    expect(table.LatestStreamArn).toBe(`arn:aws:dynamodb:us-east-1:000000000000:table/cli-streamed/stream/${table.LatestStreamLabel}`);
+    expect(created.json.TableDescription.LatestStreamArn).toBe(table.LatestStreamArn);
+  });
+
   test('DynamoDB: transact-write-items commits or cancels with reasons, transact-get-items and batch-get-item read', async () => {
     await h.dynamo.send(
       new CreateTableCommand({

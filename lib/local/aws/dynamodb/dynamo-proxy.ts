@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import type { Clock } from '../../../clock.js';
 import type { LocalBus } from '../../bus.js';
+import { streamOf, withStreamDescription } from './stream-description.js';
 import { type Item, streamRecord } from './stream-records.js';
 import { TableLocks } from './table-locks.js';
 import { TimeToLiveSettings } from './time-to-live.js';
@@ -80,10 +81,12 @@ export class DynamoProxy {
 
   async handle(operation: string, body: string, headers: http.IncomingHttpHeaders): Promise<ProxiedResponse> {
     if (operation === 'UpdateTimeToLive' || operation === 'DescribeTimeToLive') return answerOf(200, this.ttl.handle(operation, body));
+    const { region, accountId } = this.options;
+    if (operation === 'DescribeTable') return withStreamDescription(await this.send(body, headers), 'Table', region, accountId);
     if (tableChangingOperations.has(operation)) {
       const response = await this.send(body, headers);
       this.tables.clear();
-      return response;
+      return operation === 'DeleteTable' ? response : withStreamDescription(response, 'TableDescription', region, accountId);
     }
     const isTransaction = operation === 'TransactWriteItems' || operation === 'TransactGetItems';
     if (!isTransaction && !writeOperations.has(operation) && !(readOperations.has(operation) && this.locks.anyHeld)) return this.send(body, headers);
@@ -136,10 +139,9 @@ export class DynamoProxy {
     const described = await this.call('DescribeTable', { TableName: table });
     if (described.status !== 200) return undefined;
     const description = (described.json as { Table: { KeySchema: { AttributeName: string }[]; CreationDateTime: number; TableArn: string } }).Table;
-    const label = new Date(description.CreationDateTime * 1000).toISOString().replace('Z', '');
     const info: TableInfo = {
       keyNames: description.KeySchema.map((k) => k.AttributeName),
-      streamArn: `arn:aws:dynamodb:${this.options.region}:${this.options.accountId}:table/${table}/stream/${label}`,
+      streamArn: streamOf(this.options.region, this.options.accountId, table, description.CreationDateTime).arn,
     };
     this.tables.set(table, info);
     return info;
