@@ -109,6 +109,8 @@ function trafficProblems(data: unknown, isClean: IsClean): FieldError[] {
   const seen = new Set<string>();
   (data.loadBalancers as LoadBalancer[]).forEach((balancer, index) => {
     const at = fieldPath('loadBalancers', index);
+    // An entry the schema refused (null, a string) has already been reported.
+    if (!isClean(at)) return;
     if (balancer.containerPort === undefined && (data.port === undefined || !isClean('port'))) {
       problems.push({ field: fieldPath(at, 'containerPort'), message: 'is required when the spec has no port' });
     }

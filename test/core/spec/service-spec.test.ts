@@ -223,3 +223,10 @@ describe('validateServiceSpec rules', () => {
     expect(errorsOf({ ...minimal, replicas: 10n }).map((e) => e.field)).toEqual(['']);
   });
 });
+
+describe('loadBalancers entries the schema refuses', () => {
+  it.each([[[null]], [['arn']], [[{ targetGroupArn: 'x' }, null]]])('are reported once, without a crash: %j', (loadBalancers) => {
+    const result = validateServiceSpec({ image: 'nginx', replicas: 1, loadBalancers });
+    expect(result.ok).toBe(false);
+  });
+});
