@@ -115,15 +115,16 @@ export function fleetView(input: FleetViewInput): FleetView {
     const goingAway = !gone && (task.desiredStatus === 'STOPPED' || SHUTTING_DOWN.has(task.lastStatus));
     const live = !gone && !goingAway;
     const running = live && task.lastStatus === 'RUNNING';
-    const unhealthy = live && checked && task.healthStatus === 'UNHEALTHY';
-    const healthy = running && (checked ? task.healthStatus === 'HEALTHY' : true);
+    const unhealthy = live && ((checked && task.healthStatus === 'UNHEALTHY') || task.traffic === 'failing');
+    const healthy = running && (checked ? task.healthStatus === 'HEALTHY' : true) && (task.traffic === undefined || task.traffic === 'ready');
     let availableAt: number | undefined;
     if (healthy) {
-      // Without a health check, RUNNING is the health signal and ECS dates it exactly.
-      const since = checked
+      // Without a health check (or a readiness gate), RUNNING is the health signal and ECS dates it exactly.
+      const tracked = checked || task.traffic !== undefined;
+      const since = tracked
         ? (task.healthySince ?? previousHealthy[task.taskArn] ?? now)
         : (task.startedAt ?? task.healthySince ?? previousHealthy[task.taskArn] ?? now);
-      if (checked || task.startedAt === undefined) fleet.healthySince[task.taskArn] = since;
+      if (tracked || task.startedAt === undefined) fleet.healthySince[task.taskArn] = since;
       availableAt = since + minHealthyMs;
     }
     const available = availableAt !== undefined && availableAt <= now;
@@ -158,7 +159,7 @@ export function fleetView(input: FleetViewInput): FleetView {
         fleet.failures.push({
           view,
           wasAvailable: wasAvailable(task, checked, previousHealthy[task.taskArn], minHealthyMs, now),
-          what: unhealthy ? 'UNHEALTHY' : describeStop(task),
+          what: unhealthy ? (task.traffic === 'failing' ? 'failing its load balancer health check' : 'UNHEALTHY') : describeStop(task),
         });
       }
     }

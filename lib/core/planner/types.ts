@@ -90,6 +90,12 @@ export interface ObservedTask {
   stoppedReason?: string;
   /** Exit code of the essential container, when it exited. */
   exitCode?: number;
+  /**
+   * The readiness gate, for a revision behind target groups or in Cloud Map (lib/core/traffic):
+   * only `ready` lets the task count as healthy (and minHealthySeconds start); `failing` (the load
+   * balancer's check fails) counts as UNHEALTHY; `draining` is live but never available.
+   */
+  traffic?: 'ready' | 'pending' | 'failing' | 'draining';
 }
 
 /** What ECS shows now, plus what the last reconcile wrote. */
@@ -254,4 +260,6 @@ export interface ServiceStatus {
   healthySince: Record<string, number>;
   /** taskArn → when its failure was counted, for observed tasks only: a failure counts once. */
   failedTasks: Record<string, number>;
+  /** taskArn → when Corral deregistered it from traffic to stop it (lib/core/traffic); absent when none drains. */
+  draining?: Record<string, number>;
 }
