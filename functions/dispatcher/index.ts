@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoClients, createEcsClient, createSqsClient } from '../../lib/aws/clients.js';
 import { JobStore } from '../../lib/aws/job-store.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
+import { createTrafficPorts } from '../../lib/aws/traffic-clients.js';
 import { LeaderElector } from '../../lib/aws/leader-election.js';
 import { DynamoLeaseStore } from '../../lib/aws/lease-store.js';
 import { systemClock } from '../../lib/clock.js';
@@ -13,7 +14,7 @@ import { reconcilerDependencies } from '../../lib/reconciler/dependencies.js';
 const logger = new Logger({ serviceName: 'corral-dispatcher' });
 const environment = readEnvironment();
 const clients = { ...createDynamoClients(), ecs: createEcsClient(), sqs: createSqsClient() };
-const reconciler = reconcilerDependencies(environment, clients, logger);
+const reconciler = reconcilerDependencies(environment, clients, logger, createTrafficPorts());
 
 /**
  * The leader-elected dispatcher on the one-minute schedule. The holder id is chosen at cold

@@ -31,7 +31,8 @@ export function localClientOptions(endpoint: string): ClientOptions {
   return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 }
 
-function sdkConfig(options: ClientOptions) {
+/** The SDK client configuration for `options` (shared by every client factory). */
+export function sdkConfig(options: ClientOptions) {
   return {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.region ? { region: options.region } : {}),

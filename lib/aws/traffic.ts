@@ -49,3 +49,9 @@ export interface DiscoveryRegistry {
 export function registryServiceId(registryArn: string): string {
   return registryArn.slice(registryArn.lastIndexOf('/') + 1);
 }
+
+/** Both traffic ports, as a reconciler takes them. */
+export interface TrafficPorts {
+  targetGroups: TargetGroups;
+  registry: DiscoveryRegistry;
+}

@@ -5,6 +5,7 @@ import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { systemClock, type Clock } from '../clock.js';
 import { createApiHandler } from '../api/app.js';
 import { createAwsClients, localClientOptions, type AwsClients } from '../aws/clients.js';
+import { createTrafficPorts } from '../aws/traffic-clients.js';
 import { createStateStore, type StateStore } from '../aws/state-store.js';
 import { ensureTable } from '../aws/table-setup.js';
 import { localTableName } from '../aws/table-schema.js';
@@ -124,6 +125,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   await clients.ecs.send(new CreateClusterCommand({ clusterName }));
   const store = createStateStore(clients.documents, tableName, clock);
 
+  const traffic = createTrafficPorts(localClientOptions(aws.url));
   const reconcilerDeps = assembleReconcilerDependencies({
     documents: clients.documents,
     ecs: clients.ecs,
@@ -133,6 +135,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     clock,
     logger: logger.createChild({ serviceName: 'corral-reconciler' }),
     taskDefinitions: localTaskDefinitions,
+    traffic,
   });
   const secrets = createSecretStore(clients.secrets);
   const jobs = new JobStore(clients.documents, tableName, clock);
@@ -190,6 +193,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await bus.idle();
       await aws.close();
       for (const client of Object.values(clients)) client.destroy();
+      traffic.destroy();
     },
   };
 }

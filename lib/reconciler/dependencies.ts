@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AwsClients } from '../aws/clients.js';
+import type { TrafficPorts } from '../aws/traffic.js';
 import { EcsContainerRuntime, type EcsRuntimeOptions } from '../aws/ecs-runtime.js';
 import type { CorralEnvironment } from '../aws/environment.js';
 import { DynamoLeaseStore } from '../aws/lease-store.js';
@@ -21,6 +22,8 @@ export interface ReconcilerWiring {
   clock: Clock;
   logger: Logger;
   taskDefinitions: TaskDefinitionSettings;
+  /** Target groups and Cloud Map, for services that use them. */
+  traffic?: TrafficPorts;
 }
 
 /** The one place the reconciler's ports are assembled (Lambda, local mode and tests). */
@@ -33,6 +36,7 @@ export function assembleReconcilerDependencies(wiring: ReconcilerWiring): Omit<R
     clock: wiring.clock,
     logger: wiring.logger,
     taskDefinitions: wiring.taskDefinitions,
+    ...(wiring.traffic ? { traffic: wiring.traffic } : {}),
   };
 }
 
@@ -41,8 +45,10 @@ export function reconcilerDependencies(
   environment: CorralEnvironment,
   clients: Pick<AwsClients, 'documents' | 'ecs' | 'sqs'>,
   logger: Logger,
+  traffic?: TrafficPorts,
 ): Omit<ReconcilerDependencies, 'holder'> {
   return assembleReconcilerDependencies({
+    ...(traffic ? { traffic } : {}),
     documents: clients.documents,
     ecs: clients.ecs,
     tableName: environment.tableName,

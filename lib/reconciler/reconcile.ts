@@ -6,8 +6,9 @@ import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container
 import type { NewServiceEvent, ReconcileState, ReconcileWrite, ServicePartition } from '../aws/state-store.js';
 import { TerminalError } from './errors.js';
 import { launchPlannedTasks } from './launch.js';
-import { desiredOf, observedTasksOf } from './planner-input.js';
+import { desiredOf } from './planner-input.js';
 import { taskDefinitionArns, type TaskDefinitionSettings } from './task-definitions.js';
+import { decideWithTraffic, type TrafficDecisionInput, type TrafficPorts } from './traffic-reconcile.js';
 
 /** The lease a reconcile runs under; the runner owns it. */
 export interface HeldLease {
@@ -24,6 +25,8 @@ export interface ReconcileDependencies {
   lease: HeldLease;
   /** The sweep's cluster listing of this service's tasks; looked at afresh before acting on it. */
   snapshot?: EcsTask[];
+  /** Target groups and Cloud Map; a service whose spec uses traffic needs them. */
+  traffic?: TrafficPorts;
 }
 
 export interface ReconcileResult {
@@ -35,8 +38,9 @@ export interface ReconcileResult {
  * look again, or throws (a TerminalError is recorded in the status first). The shell applies the
  * plan and decides nothing:
  *
- *   one consistent Query of the partition → observe ECS → plan (the whole decision) →
- *   task definitions for the starts → StopTask, RunTask (the lease checked before each) →
+ *   one consistent Query of the partition → observe ECS (and the target groups and Cloud Map
+ *   services the service uses) → plan (the whole decision, traffic folded in) → task definitions
+ *   for the starts → deregistrations and registrations, StopTask, RunTask (the lease checked before each) →
  *   afterLaunch (what to record, from what RunTask did) → one TransactWriteItems of status,
  *   events and revision bookkeeping with a ConditionCheck on the lease token.
  *
@@ -51,13 +55,15 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
   if (isStalled(previous, record.generation)) return {};
 
   const observe = () => deps.runtime.observe(serviceStartedBy(name));
+  const decide = (observed: EcsTask[]) => recordingStalls(deps, partition, decideWithTraffic(deps, trafficInput(partition, observed, deps.clock.now())));
   let tasks = deps.snapshot ?? (await observe());
-  let decided = planFor(partition, tasks, deps.clock.now());
-  if (deps.snapshot && hasWork(decided, previous)) {
+  let choice = await decide(tasks);
+  if (deps.snapshot && (choice.acts || hasWork(choice.plan, previous))) {
     tasks = await observe();
-    decided = planFor(partition, tasks, deps.clock.now());
+    choice = await decide(tasks);
   }
-  if (!hasWork(decided, previous)) return requeue(decided.requeueAfterMs);
+  const decided = choice.plan;
+  if (!choice.acts && !hasWork(decided, previous)) return requeue(decided.requeueAfterMs);
 
   let definitions: Awaited<ReturnType<typeof taskDefinitionArns>>;
   try {
@@ -67,6 +73,8 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
     throw error;
   }
 
+  // Out of traffic before anything stops or starts: fast removal, and draining before a stop.
+  await recordingStalls(deps, partition, choice.applyTraffic(() => deps.lease.keep()));
   for (const stop of decided.stop) {
     await deps.lease.keep();
     await deps.runtime.stopTask(stop.taskArn, stop.reason);
@@ -90,9 +98,20 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
   return requeue(decision.requeueAfterMs);
 }
 
-function planFor(partition: ServicePartition, tasks: EcsTask[], now: number): Plan {
+function trafficInput(partition: ServicePartition, tasks: EcsTask[], now: number): TrafficDecisionInput {
   const { record, status, revisions } = partition;
-  return plan(desiredOf(record, revisions), { tasks: observedTasksOf(tasks, status), ...(status ? { status } : {}) }, now);
+  const desired = desiredOf(record, revisions);
+  return { name: record.name, desired, revisions, previous: status, tasks, planned: (observed) => plan(desired, { tasks: observed, ...(status ? { status } : {}) }, now) };
+}
+
+/** Records a TerminalError from `work` in the status before passing it on. */
+async function recordingStalls<T>(deps: ReconcileDependencies, partition: ServicePartition, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof TerminalError) await recordStall(deps, partition, error);
+    throw error;
+  }
 }
 
 function hasWork(p: Plan, previous: ServiceStatus | undefined): boolean {

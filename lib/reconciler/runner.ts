@@ -3,6 +3,8 @@ import type { Clock } from '../clock.js';
 import type { Lease } from '../core/lease/index.js';
 import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
 import { ThrottledError } from '../aws/ecs-errors.js';
+import type { TrafficPorts } from '../aws/traffic.js';
+import { TrafficThrottledError } from '../aws/traffic-errors.js';
 import { FencedWriteRejectedError, LeaseHeldError, LeaseLostError } from '../aws/lease-errors.js';
 import type { LeaseStore, PendingPasses } from '../aws/lease-store.js';
 import type { Requeue } from '../aws/requeue.js';
@@ -22,6 +24,8 @@ export interface ReconcilerDependencies {
   taskDefinitions: TaskDefinitionSettings;
   /** Who this invocation is, for the per-service lease. */
   holder: string;
+  /** Target groups and Cloud Map, for services that use them. */
+  traffic?: TrafficPorts;
 }
 
 export const reconcilerDefaults = {
@@ -70,8 +74,8 @@ export async function reconcileService(deps: ReconcilerDependencies, name: strin
     if (error instanceof TerminalError) {
       deps.logger.warn('terminal error recorded; not retried until the spec changes', { corralService: name, reason: error.reason, errorMessage: error.message });
       outcome = 'stalled';
-    } else if (error instanceof ThrottledError) {
-      deps.logger.warn('throttled by ECS; reconciling again later', { corralService: name });
+    } else if (error instanceof ThrottledError || error instanceof TrafficThrottledError) {
+      deps.logger.warn(`throttled by ${error instanceof ThrottledError ? 'ECS' : error.operation}; reconciling again later`, { corralService: name });
       requeueAfterMs = reconcilerDefaults.throttledRetryMs;
       outcome = 'busy';
     } else {

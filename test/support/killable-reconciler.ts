@@ -1,5 +1,9 @@
 import type { InitializeHandler, InitializeHandlerArguments, MetadataBearer } from '@smithy/types';
-import { createAwsClients, localClientOptions } from '../../lib/aws/clients.js';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import { createAwsClients, localClientOptions, sdkConfig } from '../../lib/aws/clients.js';
+import { CloudMapRegistry } from '../../lib/aws/cloud-map-registry.js';
+import { ElbTargetGroups } from '../../lib/aws/elb-target-groups.js';
 import { localCluster, localTaskDefinitions } from '../../lib/local/runtime.js';
 import { assembleReconcilerDependencies } from '../../lib/reconciler/dependencies.js';
 import type { ReconcilerDependencies } from '../../lib/reconciler/runner.js';
@@ -20,7 +24,7 @@ export function isKilled(error: unknown): boolean {
 }
 
 /**
- * Reconciler dependencies whose AWS clients (DynamoDB and ECS) let `killAfter` calls complete,
+ * Reconciler dependencies whose AWS clients (DynamoDB, ECS, ELB and Cloud Map) let `killAfter` calls complete,
  * then fail the next one and every later one — as if the Lambda died right after that call
  * returned, never releasing its lease or writing anything else.
  */
@@ -30,8 +34,10 @@ export function killableReconciler(rt: TestRuntime, killAfter: number, holder: s
   close: () => void;
 } {
   const clients = createAwsClients(localClientOptions(rt.awsUrl));
+  const elb = new ElasticLoadBalancingV2Client(sdkConfig(localClientOptions(rt.awsUrl)));
+  const cloudMap = new ServiceDiscoveryClient(sdkConfig(localClientOptions(rt.awsUrl)));
   let calls = 0;
-  for (const client of [clients.dynamo, clients.ecs]) {
+  for (const client of [clients.dynamo, clients.ecs, elb, cloudMap]) {
     (client.middlewareStack as { add(m: unknown, o: unknown): void }).add(
       (next: InitializeHandler<object, MetadataBearer>) => async (args: InitializeHandlerArguments<object>) => {
         if (calls >= killAfter) throw new ReconcilerKilled(killAfter);
@@ -48,12 +54,13 @@ export function killableReconciler(rt: TestRuntime, killAfter: number, holder: s
       ...assembleReconcilerDependencies({
         documents: clients.documents, ecs: clients.ecs, tableName: rt.tableName, cluster: localCluster,
         requeue: base.requeue, clock: rt.clock, logger: base.logger, taskDefinitions: localTaskDefinitions,
+        traffic: { targetGroups: new ElbTargetGroups(elb), registry: new CloudMapRegistry(cloudMap) },
       }),
       holder,
     },
     calls: () => calls,
     close: () => {
-      for (const client of Object.values(clients)) client.destroy();
+      for (const client of [...Object.values(clients), elb, cloudMap]) client.destroy();
     },
   };
 }
