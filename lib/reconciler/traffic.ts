@@ -51,26 +51,34 @@ export class TrafficObserver {
     private readonly clock: Clock,
   ) {}
 
-  /** `tolerateMissing`: a deleted service only needs out of what still exists. */
-  async observe(bindings: Iterable<TrafficBinding>, draining: Record<string, number>, options: { tolerateMissing: boolean }): Promise<TrafficObserved> {
-    const groups = new Set<string>();
-    const registries = new Set<string>();
-    for (const binding of bindings) {
-      for (const lb of binding.loadBalancers) groups.add(lb.targetGroupArn);
-      for (const r of binding.registries) registries.add(r.registryArn);
-    }
+  /**
+   * `required`: the bindings whose groups must exist (the wanted revision's); a group only other
+   * revisions use may be gone (deleted with the old revision, or the service is being deleted) and
+   * then holds nothing.
+   */
+  async observe(required: Iterable<TrafficBinding>, others: Iterable<TrafficBinding>, draining: TrafficObserved['draining']): Promise<TrafficObserved> {
+    const groups = new Map<string, boolean>();
+    const registries = new Map<string, boolean>();
+    const collect = (bindings: Iterable<TrafficBinding>, mustExist: boolean) => {
+      for (const binding of bindings) {
+        for (const lb of binding.loadBalancers) groups.set(lb.targetGroupArn, mustExist || (groups.get(lb.targetGroupArn) ?? false));
+        for (const r of binding.registries) registries.set(r.registryArn, mustExist || (registries.get(r.registryArn) ?? false));
+      }
+    };
+    collect(required, true);
+    collect(others, false);
     const targets: Record<string, TrafficObserved['targets'][string]> = {};
     const instances: Record<string, TrafficObserved['instances'][string]> = {};
     const drainingMs: Record<string, number> = {};
-    const missing = (error: unknown) => {
-      if (options.tolerateMissing && error instanceof TrafficResourceNotFoundError) return [];
+    const missing = (mustExist: boolean) => (error: unknown) => {
+      if (!mustExist && error instanceof TrafficResourceNotFoundError) return [];
       throw error;
     };
-    for (const group of groups) {
-      targets[group] = await this.ports.targetGroups.health(group).catch(missing);
+    for (const [group, mustExist] of groups) {
+      targets[group] = await this.ports.targetGroups.health(group).catch(missing(mustExist));
       if (targets[group].length > 0) drainingMs[group] = await this.drainingMs(group);
     }
-    for (const registry of registries) instances[registry] = await this.ports.registry.list(registry).catch(missing);
+    for (const [registry, mustExist] of registries) instances[registry] = await this.ports.registry.list(registry).catch(missing(mustExist));
     return { targets, instances, drainingMs, draining };
   }
 

@@ -261,5 +261,5 @@ export interface ServiceStatus {
   /** taskArn → when its failure was counted, for observed tasks only: a failure counts once. */
   failedTasks: Record<string, number>;
   /** taskArn → when Corral deregistered it from traffic to stop it (lib/core/traffic); absent when none drains. */
-  draining?: Record<string, number>;
+  draining?: Record<string, { since: number; failing?: boolean }>;
 }

@@ -27,7 +27,8 @@ export interface PlanTrafficInput {
  */
 export function trafficReadiness(task: TrafficTask, binding: TrafficBinding | undefined, observed: TrafficObserved): TrafficReadiness | undefined {
   if (!binding || (binding.loadBalancers.length === 0 && binding.registries.length === 0)) return undefined;
-  if (observed.draining[task.taskArn] !== undefined) return 'draining';
+  const drain = observed.draining[task.taskArn];
+  if (drain !== undefined) return drain.failing ? 'failing' : 'draining';
   if (task.ip === undefined) return 'pending';
   const states = binding.loadBalancers.map((lb) => stateOf(observed, lb.targetGroupArn, task.ip!, lb.containerPort));
   if (states.includes('draining')) return 'draining';
@@ -39,8 +40,9 @@ export function trafficReadiness(task: TrafficTask, binding: TrafficBinding | un
 /**
  * What to register, deregister and which planned stops may go ahead, for one reconcile:
  *
- * - a task RUNNING and staying is registered in every target group and Cloud Map service of its
- *   revision that does not hold it (again, if it was drained and the planner changed its mind);
+ * - a task RUNNING and staying is registered in every target group of its revision that does not
+ *   hold it (again, if it was drained and the planner changed its mind), and in its Cloud Map
+ *   service once every target is `healthy`;
  * - a task leaving — a planned stop, stopping or stopped on its own, UNHEALTHY — is deregistered
  *   wherever it is still registered: fast removal, before anything else happens;
  * - a planned stop goes ahead only once no target of its task is left (draining over); until then
@@ -49,7 +51,7 @@ export function trafficReadiness(task: TrafficTask, binding: TrafficBinding | un
  *   (strays after a crash between the calls).
  *
  * Worked example, deregistration delay 5 s: at t=0 the planner stops task A (healthy in one
- * group) → deregister A, hold its stop, draining {A: 0}, requeue in 5000 ms. At t=5 s the group
+ * group) → deregister A, hold its stop, draining {A: {since: 0}}, requeue in 5000 ms. At t=5 s the group
  * no longer lists A → the stop is released and `draining` forgets A.
  */
 export function planTraffic(input: PlanTrafficInput): TrafficPlan {
@@ -68,10 +70,12 @@ export function planTraffic(input: PlanTrafficInput): TrafficPlan {
     const staying = !leaving && task.lastStatus === 'RUNNING' && task.ip !== undefined;
     if (staying) serving.add(task.taskId);
     let drainingUntil = -Infinity;
+    let allHealthy = true;
     for (const lb of binding.loadBalancers) {
       if (task.ip === undefined) continue;
       const state = stateOf(observed, lb.targetGroupArn, task.ip, lb.containerPort);
       const target = { ip: task.ip, port: lb.containerPort };
+      if (state !== 'healthy') allHealthy = false;
       if (staying && (state === undefined || state === 'unused' || state === 'draining')) {
         register.add(lb.targetGroupArn, target);
         requeueAt = Math.min(requeueAt, now + TRAFFIC_POLL_MS);
@@ -80,13 +84,14 @@ export function planTraffic(input: PlanTrafficInput): TrafficPlan {
       }
       if (leaving && state !== undefined && state !== 'unused' && state !== 'draining') deregister.add(lb.targetGroupArn, target);
       if (leaving && state !== undefined && state !== 'unused') {
-        const since = observed.draining[task.taskArn] ?? now;
+        const since = observed.draining[task.taskArn]?.since ?? now;
         drainingUntil = Math.max(drainingUntil, since + (observed.drainingMs[lb.targetGroupArn] ?? DEFAULT_DRAINING_MS));
       }
     }
     for (const registry of binding.registries) {
       const present = (observed.instances[registry.registryArn] ?? []).some((i) => i.id === task.taskId);
-      if (staying && !present) {
+      // Found by name only once the load balancer would route to it, as Kubernetes lists only ready endpoints.
+      if (staying && !present && allHealthy) {
         const port = registry.port ?? binding.loadBalancers[0]?.containerPort;
         plan.registerInstances.push({
           registryArn: registry.registryArn,
@@ -102,7 +107,10 @@ export function planTraffic(input: PlanTrafficInput): TrafficPlan {
       plan.releasedStops.push(task.taskArn);
     } else {
       plan.heldStops.push(task.taskArn);
-      plan.draining[task.taskArn] = observed.draining[task.taskArn] ?? now;
+      plan.draining[task.taskArn] = observed.draining[task.taskArn] ?? {
+        since: now,
+        ...(trafficReadiness(task, binding, observed) === 'failing' ? { failing: true } : {}),
+      };
       // ELB may list a target a moment past its delay: then look again a second later.
       requeueAt = Math.min(requeueAt, Math.max(drainingUntil, now + 1_000));
     }

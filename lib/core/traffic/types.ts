@@ -33,8 +33,15 @@ export interface TrafficObserved {
   instances: Readonly<Record<string, readonly { id: string; attributes: Readonly<Record<string, string>> }[]>>;
   /** Per target group whose delay is known: `deregistration_delay.timeout_seconds` in ms. */
   drainingMs: Readonly<Record<string, number>>;
-  /** taskArn → when Corral deregistered it to stop it (from the last status). */
-  draining: Readonly<Record<string, number>>;
+  /** taskArn → the drains Corral started to stop tasks (from the last status). */
+  draining: Readonly<Record<string, Drain>>;
+}
+
+/** A task Corral took out of traffic to stop it: since when, and whether because its target failed. */
+export interface Drain {
+  since: number;
+  /** It was `failing`: it stays so (UNHEALTHY to the planner) while it drains, so its stop holds. */
+  failing?: boolean;
 }
 
 /**
@@ -60,7 +67,7 @@ export interface TrafficPlan {
   /** The planner's stops that wait for draining. */
   heldStops: string[];
   /** The next `status.draining`. */
-  draining: Record<string, number>;
+  draining: Record<string, Drain>;
   /** Look again then: when draining ends, or a target's health may have changed. */
   requeueAfterMs?: number;
 }

@@ -29,7 +29,8 @@ describe('trafficReadiness', () => {
     ],
     ['unhealthy target', observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'unhealthy' }] } }), 'failing'],
     ['draining target', observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'draining' }] } }), 'draining'],
-    ['deregistered by Corral', observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'healthy' }] }, draining: { [a.taskArn]: 1 } }), 'draining'],
+    ['deregistered by Corral', observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'healthy' }] }, draining: { [a.taskArn]: { since: 1 } } }), 'draining'],
+    ['deregistered by Corral because it failed', observed({ draining: { [a.taskArn]: { since: 1, failing: true } } }), 'failing'],
   ] as const)('%s → %s', (_, seen, expected) => {
     expect(trafficReadiness(a, binding, seen)).toBe(expected);
   });
@@ -41,15 +42,18 @@ describe('trafficReadiness', () => {
 });
 
 describe('planTraffic', () => {
-  it('registers a RUNNING task everywhere it is missing, with Cloud Map attributes, and polls for health', () => {
+  it('registers a RUNNING task in its target groups, and in Cloud Map once every target is healthy', () => {
     const a = task('a');
     const result = plan([a, task('pending', { lastStatus: 'PENDING', ip: undefined })], observed());
     expect(result.register).toEqual([{ targetGroupArn: tg, targets: [{ ip: a.ip, port: 80 }] }]);
-    expect(result.registerInstances).toEqual([
+    expect(result.registerInstances).toEqual([]);
+    expect(result.requeueAfterMs).toBe(5_000);
+    expect(plan([a], observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'initial' }] } })).registerInstances).toEqual([]);
+    const healthy = plan([a], observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'healthy' }] } }));
+    expect(healthy.registerInstances).toEqual([
       { registryArn: registry, instanceId: 'a', attributes: { AWS_INSTANCE_IPV4: a.ip, AWS_INSTANCE_PORT: '80', [SERVICE_ATTRIBUTE]: 'web' } },
     ]);
-    expect(result.deregister).toEqual([]);
-    expect(result.requeueAfterMs).toBe(5_000);
+    expect(healthy.register).toEqual([]);
   });
 
   it('a converged service plans nothing and asks for no requeue', () => {
@@ -64,12 +68,12 @@ describe('planTraffic', () => {
     const first = plan([a], inTraffic, [a.taskArn], 100_000);
     expect(first.deregister).toEqual([{ targetGroupArn: tg, targets: [{ ip: a.ip, port: 80 }] }]);
     expect(first.deregisterInstances).toEqual([{ registryArn: registry, instanceId: 'a' }]);
-    expect(first).toMatchObject({ heldStops: [a.taskArn], releasedStops: [], draining: { [a.taskArn]: 100_000 }, requeueAfterMs: 5_000 });
+    expect(first).toMatchObject({ heldStops: [a.taskArn], releasedStops: [], draining: { [a.taskArn]: { since: 100_000 } }, requeueAfterMs: 5_000 });
 
     // Requeued early (another event): still draining, hold on until the delay from the first deregistration ends.
     const draining = observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'draining' }] }, draining: first.draining });
     const early = plan([a], draining, [a.taskArn], 102_000);
-    expect(early).toMatchObject({ deregister: [], heldStops: [a.taskArn], draining: { [a.taskArn]: 100_000 }, requeueAfterMs: 3_000 });
+    expect(early).toMatchObject({ deregister: [], heldStops: [a.taskArn], draining: { [a.taskArn]: { since: 100_000 } }, requeueAfterMs: 3_000 });
 
     const done = plan([a], observed({ draining: first.draining }), [a.taskArn], 105_000);
     expect(done).toMatchObject({ releasedStops: [a.taskArn], heldStops: [], draining: {} });
@@ -77,14 +81,14 @@ describe('planTraffic', () => {
 
   it('a target still listed past its delay is looked at again a second later, not in a tight loop', () => {
     const a = task('a');
-    const late = plan([a], observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'draining' }] }, draining: { [a.taskArn]: 0 } }), [a.taskArn], 100_000);
+    const late = plan([a], observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'draining' }] }, draining: { [a.taskArn]: { since: 0 } } }), [a.taskArn], 100_000);
     expect(late).toMatchObject({ heldStops: [a.taskArn], requeueAfterMs: 1_000 });
   });
 
   it('after a crash between DeregisterTargets and StopTask, the draining target holds the stop (conservatively from now)', () => {
     const a = task('a');
     const result = plan([a], observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'draining' }] } }), [a.taskArn], 100_000);
-    expect(result).toMatchObject({ deregister: [], heldStops: [a.taskArn], draining: { [a.taskArn]: 100_000 }, requeueAfterMs: 5_000 });
+    expect(result).toMatchObject({ deregister: [], heldStops: [a.taskArn], draining: { [a.taskArn]: { since: 100_000 } }, requeueAfterMs: 5_000 });
   });
 
   it.each([
@@ -102,7 +106,7 @@ describe('planTraffic', () => {
 
   it('a task drained for a stop the planner no longer wants is registered again', () => {
     const a = task('a');
-    const result = plan([a], observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'draining' }] }, draining: { [a.taskArn]: 1 } }), []);
+    const result = plan([a], observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'draining' }] }, draining: { [a.taskArn]: { since: 1 } } }), []);
     expect(result.register).toEqual([{ targetGroupArn: tg, targets: [{ ip: a.ip, port: 80 }] }]);
     expect(result.draining).toEqual({});
   });
@@ -121,6 +125,14 @@ describe('planTraffic', () => {
       }),
     );
     expect(result.deregisterInstances).toEqual([{ registryArn: registry, instanceId: 'gone' }]);
+  });
+
+  it('a task drained because its target failed stays failing while it drains, so the planner keeps its stop', () => {
+    const a = task('a');
+    const failing = observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'unhealthy' }] } });
+    const first = plan([a], failing, [a.taskArn]);
+    expect(first.draining).toEqual({ [a.taskArn]: { since: 100_000, failing: true } });
+    expect(trafficReadiness(a, binding, observed({ targets: { [tg]: [{ ip: a.ip!, port: 80, state: 'draining' }] }, draining: first.draining }))).toBe('failing');
   });
 
   it('a stop of a task never registered goes ahead at once', () => {
