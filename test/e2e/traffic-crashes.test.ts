@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClientOptions, sdkConfig } from '../../lib/aws/clients.js';
-import { reconcileService } from '../../lib/reconciler/reconcile-service.js';
+import { reconcileService } from '../../lib/reconciler/runner.js';
 import { call } from '../support/http.js';
 import { isKilled, killableReconciler } from '../support/killable-reconciler.js';
 import { getService, startTestRuntime, type TestRuntime } from '../support/local-mode.js';

@@ -214,7 +214,7 @@ describe('a target group that does not exist', () => {
     await f.rt.run(10_000);
     const { status } = await getService(f.rt, 'lost');
     expect(status.phase).toBe('Failed');
-    expect(status.conditions).toContainEqual(expect.objectContaining({ type: 'Progressing', status: 'False', reason: 'TargetGroupNotFound' }));
+    expect(status.conditions).toContainEqual(expect.objectContaining({ type: 'Stalled', status: 'True', reason: 'TargetGroupNotFound' }));
     expect(status.message).toContain(missing);
     f.rt.aws.resetStats();
     await f.rt.run(120_000);
