@@ -2,6 +2,8 @@ import { benchPlanner } from './planner.js';
 import { benchSweep } from './sweep.js';
 import { benchRollout, benchWriteToRunTask } from './latency.js';
 import { benchBundles } from './bundles.js';
+import { dynamoCalls, dynamoWrites, ecsListDescribe } from './counted-calls.js';
+import { benchFleet } from './fleet.js';
 import { printTargetSummary, reportAtMost } from './targets.js';
 
 /**
@@ -10,7 +12,7 @@ import { printTargetSummary, reportAtMost } from './targets.js';
  * calls within 10% of the minimum; desired-state write to first RunTask p99 < 250 ms.
  */
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
-/** `npm run bench -- latency` runs one section; no argument runs them all. */
+/** `npm run bench -- latency` runs one section (planner, sweep, latency, fleet, bundles); no argument runs them all. */
 const only = process.argv[2];
 const runs = (section: string) => only === undefined || only === section;
 
@@ -18,22 +20,65 @@ if (runs('planner')) {
 console.log('Planner CPU per task (median)');
 for (const row of benchPlanner([10, 100, 1_000, 10_000])) {
   console.log(`  ${String(row.tasks).padStart(6)} tasks: steady ${fmt(row.steadyUsPerTask)} µs/task, rollout start ${fmt(row.rolloutUsPerTask)} µs/task`);
+  if (row.tasks === 10_000) reportAtMost('planner CPU at 10,000 tasks, µs a task', Math.max(row.steadyUsPerTask, row.rolloutUsPerTask), 5, ' µs');
 }
 }
 
 if (runs('sweep')) {
-console.log('\nECS calls per steady-state sweep (10 tasks per service)');
+console.log('\nSteady-state sweep (10 tasks per service), calls counted by the local endpoint');
 for (const services of [10, 100, 1_000]) {
   const s = await benchSweep(services, 10);
-  const overhead = ((s.ecsCalls / s.minimumCalls - 1) * 100);
-  console.log(`  ${String(services).padStart(5)} services, ${s.tasks} tasks: ${s.ecsCalls} calls (minimum ${s.minimumCalls}, ${overhead >= 0 ? '+' : ''}${fmt(overhead, 1)}%) ${JSON.stringify(s.byOperation)}; sweep wall ${fmt(s.wallMs, 0)} ms`);
+  const ecs = Object.entries(s.byOperation).filter(([op]) => op.startsWith('ecs:')).reduce((n, [, c]) => n + c, 0);
+  const overhead = (ecs / s.minimumCalls - 1) * 100;
+  console.log(`  ${String(services).padStart(5)} services, ${s.tasks} tasks: ${ecs} ECS calls (minimum ${s.minimumCalls}, ${overhead >= 0 ? '+' : ''}${fmt(overhead, 1)}%), ${dynamoCalls(s.byOperation)} DynamoDB calls (${dynamoWrites(s.byOperation)} writes); sweep wall ${fmt(s.wallMs, 0)} ms`);
+  console.log(`        ${JSON.stringify(s.byOperation)}`);
+  if (services === 1_000) reportAtMost('steady-state sweep ECS calls over the minimum, 1,000 services', overhead, 10, '%', 1);
+  if (services === 100) {
+    reportAtMost('converged sweep of 100 services: DynamoDB calls', dynamoCalls(s.byOperation), 5, '', 0);
+    reportAtMost('converged sweep of 100 services: DynamoDB writes', dynamoWrites(s.byOperation), 0, '', 0);
+    // The idle bill: one sweep a minute, 43,200 a 30-day month, at DynamoDB on-demand prices in
+    // us-east-1 ($0.625 per million write request units, $0.125 per million read request units;
+    // each call counted as one unit, a TransactWriteItems as two) plus the dispatcher's Lambda
+    // requests ($0.20 per million). ECS API calls cost nothing.
+    const sweepsPerMonth = 60 * 24 * 30;
+    const writes = dynamoWrites(s.byOperation) + (s.byOperation['dynamodb:TransactWriteItems'] ?? 0);
+    const reads = dynamoCalls(s.byOperation) - dynamoWrites(s.byOperation);
+    const dollars = sweepsPerMonth * ((writes * 0.625 + reads * 0.125) / 1e6 + 0.2 / 1e6);
+    console.log(`  idle bill, 100 services: 43,200 sweeps × (${writes} WRU × $0.625/M + ${reads} RRU × $0.125/M + 1 Lambda request × $0.20/M) = $${fmt(dollars, 2)} a month`);
+    reportAtMost('idle bill of 100 services, $ a month', dollars, 1, '', 2);
+  }
+  if (services === 1_000) {
+    // ECS's task read bucket (lib/local/aws/ecs/rate-limits.ts): 100 at once, then 20 a second.
+    const budget = 100 + 60 * 20;
+    const perService = ecsListDescribe(s.byOperation) / services;
+    console.log(`  10,000 services at ${fmt(perService, 3)} list/describe calls each (measured at 1,000): ${Math.round(perService * 10_000)} calls against a minute's budget of ${budget}`);
+    reportAtMost('sweep of 10,000 services: list/describe calls over a minute of ECS budget', (perService * 10_000) / budget, 1, '×');
+  }
 }
+}
+
+if (runs('fleet')) {
+console.log('\nFleet rollout in local mode: 100 services × 10 replicas, zero delays, maxSurge 25%');
+const f = await benchFleet(100, 10);
+const perService = (n: number) => n / f.services;
+console.log(`  create: ${fmt(f.createCpuSecondsPerService, 3)} CPU s a service; rollout: ${fmt(f.rolloutCpuSecondsPerService, 3)} CPU s a service (${fmt(f.rolloutVirtualSeconds, 0)} s of virtual time)`);
+console.log(`  rollout calls: ${JSON.stringify(f.rolloutCalls)}`);
+reportAtMost('10-replica rolling update: ECS list/describe calls a service', perService(ecsListDescribe(f.rolloutCalls)), 10, '', 1);
+reportAtMost('10-replica rolling update: DynamoDB calls a service', perService(dynamoCalls(f.rolloutCalls)), 40, '', 1);
+// 10,000 tasks at Fargate's 20 launches a second take 500 s (8.3 min); the task read bucket
+// allows 100 + 500 × 20 = 10,100 list/describe calls in that time.
+const fleetCalls = perService(ecsListDescribe(f.rolloutCalls)) * 1_000;
+console.log(`  1,000 services × 10 tasks at these counts: ${Math.round(fleetCalls)} list/describe calls, ${fmt(fleetCalls / 20 / 60, 1)} min at 20 a second, against RunTask's 8.3 min`);
+reportAtMost('fleet rollout of 1,000 × 10: list/describe calls over what 8.3 min of ECS budget allows', fleetCalls / 10_100, 1, '×');
+reportAtMost('local mode create, CPU s a service', f.createCpuSecondsPerService, 0.07, '', 3);
+reportAtMost('local mode rollout, CPU s a service', f.rolloutCpuSecondsPerService, 0.15, '', 3);
 }
 
 if (runs('latency')) {
 console.log('\nLocal mode, zero simulated delays');
 const latency = await benchWriteToRunTask(200);
 console.log(`  desired-state write → first RunTask over ${latency.samples} services: p50 ${fmt(latency.p50Ms, 1)} ms, p99 ${fmt(latency.p99Ms, 1)} ms`);
+reportAtMost('desired-state write → first RunTask, p99', latency.p99Ms, 250, ' ms', 1);
 const rollout = await benchRollout(10);
 console.log(`  10-replica rollout, control plane only: ${fmt(rollout.wallMs, 0)} ms from PUT to Available`);
 }

@@ -1,16 +1,15 @@
-import { countEcsCalls, EcsContainerRuntime } from '../lib/aws/ecs-runtime.js';
-import { createAwsClients, localClientOptions } from '../lib/aws/clients.js';
 import { reconcileService } from '../lib/reconciler/runner.js';
 import { sweep } from '../lib/reconciler/sweep.js';
 import { startLocalRuntime, zeroDelays } from '../lib/local/runtime.js';
 import type { VirtualClock } from '../lib/local/virtual-clock.js';
+import { type ByOperation, readStats, resetStats } from './counted-calls.js';
 
 export interface SweepFigures {
   services: number;
   tasks: number;
-  ecsCalls: number;
+  /** Every call the sweep made, counted by the local endpoint. */
+  byOperation: ByOperation;
   minimumCalls: number;
-  byOperation: Record<string, number>;
   wallMs: number;
 }
 
@@ -37,20 +36,13 @@ export async function benchSweep(services: number, replicas: number): Promise<Sw
       await Promise.all(names.slice(i, i + 16).map((name) => reconcileService(reconcile, name)));
     }
     await rt.bus.runFor(clock, 5_000);
-    const clients = createAwsClients(localClientOptions(rt.awsUrl));
-    const counter = countEcsCalls(clients.ecs);
-    const deps = { ...rt.reconcilerDeps, holder: 'bench', runtime: new EcsContainerRuntime(clients.ecs, { cluster: rt.clusterName, subnets: [], securityGroups: [] }) };
+    const deps = { ...rt.reconcilerDeps, holder: 'bench' };
     await sweep(deps);
-    counter.reset();
+    await resetStats(rt.awsUrl);
     const start = performance.now();
     const result = await sweep(deps);
     const wallMs = performance.now() - start;
-    clients.ecs.destroy();
-    return {
-      services, tasks: result.tasks, ecsCalls: counter.total(),
-      minimumCalls: 2 * Math.ceil(result.tasks / 100),
-      byOperation: Object.fromEntries(counter.byOperation), wallMs,
-    };
+    return { services, tasks: result.tasks, byOperation: await readStats(rt.awsUrl), minimumCalls: 2 * Math.ceil(result.tasks / 100), wallMs };
   } finally {
     await rt.close();
   }

@@ -1,8 +1,10 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { tableSchema } from './table-schema.js';
@@ -14,6 +16,7 @@ import { tableSchema } from './table-schema.js';
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await ensureTimeToLive(client, tableName);
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -47,7 +50,18 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
   for (let attempt = 0; attempt < 50; attempt++) {
     const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (out.Table?.TableStatus === 'ACTIVE') return;
+    if (out.Table?.TableStatus === 'ACTIVE') return ensureTimeToLive(client, tableName);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Events expire through TTL on `expiresAt`, as the stack's table sets; enabling it twice is an error. */
+async function ensureTimeToLive(client: DynamoDBClient, tableName: string): Promise<void> {
+  const described = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const status = described.TimeToLiveDescription?.TimeToLiveStatus;
+  if (status === 'ENABLED' || status === 'ENABLING') return;
+  await client.send(new UpdateTimeToLiveCommand({
+    TableName: tableName,
+    TimeToLiveSpecification: { AttributeName: tableSchema.timeToLiveAttribute, Enabled: true },
+  }));
 }

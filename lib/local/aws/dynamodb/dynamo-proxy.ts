@@ -7,7 +7,7 @@ import type { LocalBus } from '../../bus.js';
 import { streamOf, withStreamDescription } from './stream-description.js';
 import { type Item, streamRecord } from './stream-records.js';
 import { TableLocks } from './table-locks.js';
-import { TimeToLiveSettings } from './time-to-live.js';
+import { expiryIntervalMs, TimeToLiveSettings } from './time-to-live.js';
 import { Transactions } from './transactions.js';
 import { readTables, writeTargets } from './write-targets.js';
 
@@ -40,7 +40,7 @@ const tableChangingOperations = new Set(['CreateTable', 'DeleteTable', 'UpdateTa
  * TransactWriteItems and TransactGetItems (transactions.ts), a NEW_AND_OLD_IMAGES stream record
  * on the bus for every write that changed an item, the item a failed condition saw when a write
  * asks for it (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), and Update/DescribeTimeToLive
- * answers (the TTL setting is remembered; items do not expire).
+ * answers with the expiry itself (items past their TTL are deleted, with a REMOVE stream record).
  */
 export class DynamoProxy {
   private readonly locks = new TableLocks();
@@ -49,12 +49,15 @@ export class DynamoProxy {
   private readonly agent = new http.Agent({ keepAlive: true });
   private readonly transactions: Transactions;
   private sequence = 0n;
+  private lastExpiry: number;
+  private expiring = false;
 
   private constructor(
     private readonly server: http.Server,
     private readonly port: number,
     private readonly options: DynamoProxyOptions,
   ) {
+    this.lastExpiry = options.clock.now();
     this.transactions = new Transactions({
       locks: this.locks,
       clock: options.clock,
@@ -80,6 +83,7 @@ export class DynamoProxy {
   }
 
   async handle(operation: string, body: string, headers: http.IncomingHttpHeaders): Promise<ProxiedResponse> {
+    this.expireIfDue();
     if (operation === 'UpdateTimeToLive' || operation === 'DescribeTimeToLive') return answerOf(200, this.ttl.handle(operation, body));
     const { region, accountId } = this.options;
     if (operation === 'DescribeTable') return withStreamDescription(await this.send(body, headers), 'Table', region, accountId);
@@ -118,6 +122,45 @@ export class DynamoProxy {
     );
   }
 
+  /** At most once a minute of clock time, deletes what TTL expired (see time-to-live.ts). */
+  private expireIfDue(): void {
+    const now = this.options.clock.now();
+    if (this.expiring || now - this.lastExpiry < expiryIntervalMs) return;
+    this.lastExpiry = now;
+    this.expiring = true;
+    void this.options.bus.track(this.expire(now).finally(() => (this.expiring = false)));
+  }
+
+  /**
+   * Deletes the items whose TTL attribute is before `now`, each through the ordinary write path
+   * (so the stream gets its REMOVE record) and on condition it is still expired, so an item
+   * rewritten meanwhile stays.
+   */
+  private async expire(now: number): Promise<void> {
+    for (const { table, attribute } of this.ttl.enabled()) {
+      const keyNames = (await this.tableInfo(table))?.keyNames;
+      if (!keyNames) continue;
+      const expired = { '#ttl': attribute };
+      const before = { ':now': { N: String(Math.floor(now / 1000)) } };
+      let start: Item | undefined;
+      do {
+        const scanned = await this.call('Scan', {
+          TableName: table, FilterExpression: '#ttl < :now', ExpressionAttributeNames: expired, ExpressionAttributeValues: before,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        });
+        if (scanned.status !== 200) return;
+        const page = scanned.json as { Items?: Item[]; LastEvaluatedKey?: Item };
+        for (const item of page.Items ?? []) {
+          const key = Object.fromEntries(keyNames.map((k) => [k, item[k]]));
+          await this.handle('DeleteItem', JSON.stringify({
+            TableName: table, Key: key, ConditionExpression: '#ttl < :now', ExpressionAttributeNames: expired, ExpressionAttributeValues: before,
+          }), internalHeaders('DeleteItem'));
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+  }
+
   private publish(table: string, before: Item | undefined, after: Item | undefined): void {
     const info = this.tables.get(table);
     if (!info) return;
@@ -153,14 +196,9 @@ export class DynamoProxy {
     return (response.json as { Item?: Item }).Item;
   }
 
-  /** An internal request; dynalite wants a SigV4-shaped Authorization header but checks no signature. */
+  /** An internal request, not counted by the endpoint's stats. */
   private async call(operation: string, payload: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const response = await this.send(JSON.stringify(payload), {
-      'x-amz-target': `DynamoDB_20120810.${operation}`,
-      'content-type': 'application/x-amz-json-1.0',
-      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
-      'x-amz-date': '20260101T000000Z',
-    });
+    const response = await this.send(JSON.stringify(payload), internalHeaders(operation));
     return { status: response.status, json: JSON.parse(response.body || '{}') as Record<string, unknown> };
   }
 
@@ -190,6 +228,16 @@ export class DynamoProxy {
       request.end(body);
     });
   }
+}
+
+/** Headers of an internal request; dynalite wants a SigV4-shaped Authorization header but checks no signature. */
+function internalHeaders(operation: string): http.IncomingHttpHeaders {
+  return {
+    'x-amz-target': `DynamoDB_20120810.${operation}`,
+    'content-type': 'application/x-amz-json-1.0',
+    authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
+    'x-amz-date': '20260101T000000Z',
+  };
 }
 
 function parseRequest(body: string): Record<string, unknown> | undefined {
