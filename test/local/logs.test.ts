@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { awsCli } from '../support/aws-cli.js';
 import { awsvpc, credentials, region, startHarness, webDefinition, type Harness } from './local-aws-harness.js';
 
 /** Local CloudWatch Logs over the SDK's wire protocol, fed by the simulated tasks. */
@@ -83,5 +84,21 @@ describe('local CloudWatch Logs', () => {
       'Cannot order by LastEventTime with a logStreamNamePrefix.',
     );
     await expect(logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'rev1/app/none' }))).rejects.toThrow(ResourceNotFoundException);
+  });
+
+  test('the AWS CLI v2 reads them: filter-log-events (paged), describe-log-streams, get-log-events', async () => {
+    await runAndStopTask();
+    const [filtered, streams] = await Promise.all([
+      awsCli(h.aws.url, 'logs', 'filter-log-events', '--log-group-name', group, '--log-stream-name-prefix', 'rev1/', '--page-size', '2'),
+      awsCli(h.aws.url, 'logs', 'describe-log-streams', '--log-group-name', group, '--order-by', 'LogStreamName'),
+    ]);
+    expect(filtered.code).toBe(0);
+    expect(filtered.json.events.length).toBeGreaterThanOrEqual(3);
+    expect(filtered.json.events[0].message).toBe('container app started from image nginx:1.27');
+    const stream = streams.json.logStreams[0].logStreamName as string;
+    const got = await awsCli(h.aws.url, 'logs', 'get-log-events', '--log-group-name', group, '--log-stream-name', stream, '--start-from-head');
+    expect(got.json.events.map((e: { message: string }) => e.message)).toContain('health check: HEALTHY');
+    const missing = await awsCli(h.aws.url, 'logs', 'filter-log-events', '--log-group-name', '/corral/services/ghost');
+    expect(missing.stderr).toContain('(ResourceNotFoundException) when calling the FilterLogEvents operation: The specified log group does not exist.');
   });
 });
