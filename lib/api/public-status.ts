@@ -7,6 +7,8 @@ export interface PublicStatus {
   observedGeneration: number;
   revision: number;
   targetRevision: number;
+  /** The image of `revision` (what runs; after a rollback, not the spec's image). */
+  image?: string;
   stableRevision?: number;
   counts: ServiceStatus['counts'];
   message: string;
@@ -32,6 +34,7 @@ export function publicStatus(record: ServiceRecord, status: ServiceStatus | unde
     observedGeneration: status.observedGeneration,
     revision: status.revision,
     targetRevision: status.targetRevision,
+    ...(status.image !== undefined ? { image: status.image } : {}),
     ...(status.stableRevision !== undefined ? { stableRevision: status.stableRevision } : {}),
     counts: status.counts,
     message: status.message,

@@ -4,6 +4,8 @@ import {
   validateScaleRequest,
   validateServiceName,
   validateServiceSpec,
+  undoTarget,
+  type UndoTarget,
 } from '../core/spec/index.js';
 import type { SecretStore } from '../aws/secret-store.js';
 import type { ServiceRecord, StateStore } from '../aws/state-store.js';
@@ -111,14 +113,17 @@ export function serviceRoutes(store: StateStore, secrets: SecretStore): Route[] 
         const result = validateRollbackRequest(body ?? {});
         if (!result.ok) throw new ValidationError(result.errors);
         const current = await mustGet(name);
-        const target = result.revision ?? (await previousRevision(store, current));
+        const undo = result.revision === undefined ? await previousStableRevision(store, current) : { to: result.revision, skipped: [] };
+        const target = undo.to;
         if (result.revision !== undefined && !(await store.getRevision(name, target))) {
           const kept = (await store.listRevisions(name)).map((r) => r.revision);
           throw new ValidationError([{ field: 'revision', message: `revision ${target} does not exist; kept revisions: ${kept.join(', ')}` }]);
         }
         const record = await translateStoreErrors(() => store.rollbackService(name, target, { ifMatch }));
-        await store.appendEvents(name, [{ type: 'RollbackRequested', message: `Rollback requested: from revision ${current.revision} to revision ${target}`, revision: target }]);
-        return respondWith(200, record);
+        const skipped = undo.skipped.length > 0 ? ` (skipping ${undo.skipped.length === 1 ? 'revision' : 'revisions'} ${undo.skipped.join(', ')}: never fully available)` : '';
+        const message = `Rolling back from revision ${current.revision} to revision ${target}${skipped}`;
+        await store.appendEvents(name, [{ type: 'RollbackRequested', message, revision: target }]);
+        return json(200, { ...(await view(record)), rollback: { from: current.revision, to: target, skipped: undo.skipped, message } }, { ETag: etag(record.generation) });
       },
     },
     ...(['pause', 'resume'] as const).map((action): Route => ({
@@ -149,13 +154,13 @@ export function serviceRoutes(store: StateStore, secrets: SecretStore): Route[] 
 }
 
 /**
- * Where a rollback without a revision goes: the last stable revision while a rollout is under
- * way, otherwise the revision the service ran before its last change (as `kubectl rollout undo`).
+ * Where a rollback without a revision goes: the newest revision before the current one that was
+ * ever fully available, skipping failed ones (see `undoTarget`).
  */
-async function previousRevision(store: StateStore, current: ServiceRecord): Promise<number> {
-  const status = (await store.getStatus(current.name))?.status;
-  if (status?.stableRevision !== undefined && status.stableRevision !== current.revision) return status.stableRevision;
-  const kept = new Set((await store.listRevisions(current.name)).map((r) => r.revision));
-  if (current.previousRevision !== undefined && kept.has(current.previousRevision)) return current.previousRevision;
-  throw new ConflictApiError(`service ${current.name} has no earlier revision to roll back to`);
+async function previousStableRevision(store: StateStore, current: ServiceRecord): Promise<UndoTarget> {
+  const stable = (await store.getStatus(current.name))?.status?.stableRevision;
+  const revisions = (await store.listRevisions(current.name)).map((r) => ({ revision: r.revision, available: r.availableAt !== undefined || r.revision === stable }));
+  const target = undoTarget(current.revision, revisions);
+  if (!target) throw new ConflictApiError(`service ${current.name} has no earlier revision that was ever fully available to roll back to`);
+  return target;
 }

@@ -12,6 +12,9 @@ export interface ServiceStatus {
   phase?: string;
   observedGeneration?: number;
   revision?: number;
+  targetRevision?: number;
+  /** The image of `revision`: what runs. */
+  image?: string;
   stableRevision?: number;
   counts?: StatusCounts;
   message?: string;

@@ -41,4 +41,6 @@ export const EXIT = {
   rolloutFailed: 2,
   /** `rollout status` ran out of time. */
   timeout: 3,
+  /** `rollout status` found the rollout paused: it will not finish until resumed. */
+  paused: 4,
 } as const;

@@ -24,7 +24,10 @@ export function desiredOf(record: ServiceRecord, revisions: RevisionRecord[]): D
       autoRollback: spec.rollout.autoRollback,
       hasHealthCheck: spec.healthCheck !== undefined,
     },
-    revisionSpecs: Object.fromEntries(revisions.map((r) => [r.revision, { hasHealthCheck: r.template.healthCheck !== undefined }])),
+    revisionSpecs: {
+      ...Object.fromEntries(revisions.map((r) => [r.revision, { hasHealthCheck: r.template.healthCheck !== undefined, image: r.template.image }])),
+      ...(revisions.some((r) => r.revision === record.revision) ? {} : { [record.revision]: { hasHealthCheck: spec.healthCheck !== undefined, image: spec.image } }),
+    },
     revisions: revisions.map((r) => r.revision),
     revisionHistoryLimit: spec.revisionHistoryLimit,
   };
@@ -34,8 +37,9 @@ export function desiredOf(record: ServiceRecord, revisions: RevisionRecord[]): D
  * ECS tasks as the planner sees them. Tasks without Corral's revision tag are not ours to
  * plan (the sweep's orphan collection handles strays). ECS keeps no per-task slot (a RunTask
  * call of ten tasks tags all ten alike), so slots are positions within a revision: live tasks
- * first in launch order, then the departing and stopped ones, which therefore never hold a
- * slot that a live task could fill.
+ * first in launch order, then the departing and stopped ones, newest first, which therefore
+ * never hold a slot that a live task could fill — and the task a replacement takes over from is
+ * the one that just went, not the same long-stopped task each time.
  */
 export function observedTasksOf(tasks: EcsTask[], previous: ServiceStatus | undefined): ObservedTask[] {
   const byRevision = new Map<number, EcsTask[]>();
@@ -47,7 +51,7 @@ export function observedTasksOf(tasks: EcsTask[], previous: ServiceStatus | unde
   }
   const observed: ObservedTask[] = [];
   for (const [revision, list] of byRevision) {
-    list.sort((a, b) => Number(isDeparting(a)) - Number(isDeparting(b)) || a.createdAt - b.createdAt || a.taskArn.localeCompare(b.taskArn));
+    list.sort((a, b) => Number(isDeparting(a)) - Number(isDeparting(b)) || launchOrder(a, b) || a.taskArn.localeCompare(b.taskArn));
     list.forEach((task, slot) => {
       observed.push({
         taskArn: task.taskArn,
@@ -67,6 +71,11 @@ export function observedTasksOf(tasks: EcsTask[], previous: ServiceStatus | unde
     });
   }
   return observed;
+}
+
+/** Live tasks oldest first; departing ones newest first. */
+function launchOrder(a: EcsTask, b: EcsTask): number {
+  return isDeparting(a) ? b.createdAt - a.createdAt : a.createdAt - b.createdAt;
 }
 
 function isDeparting(task: EcsTask): boolean {

@@ -50,12 +50,29 @@ describe('rollout status', () => {
     expect(h.printed.at(-1)).toBe(`service/web rollout ${phase}: new tasks failed their health check`);
   });
 
-  it('waits through a Paused rollout and exits 3 at --timeout', async () => {
-    const h = harness([{ phase: 'Paused', observedGeneration: 2, counts: counts(2, 2) }]);
+  it('says a paused rollout is paused and how to resume it, and exits 4 instead of waiting out --timeout', async () => {
+    const h = harness([
+      { phase: 'Progressing', observedGeneration: 2, counts: counts(1, 0) },
+      { phase: 'Paused', observedGeneration: 2, message: 'Rollout of revision 2 paused: 2 of 4 updated, 2 available', counts: counts(2, 2) },
+    ]);
+    expect(await rolloutStatusCommand(h.ctx, 'web', { timeout: '10m', interval: '5s' })).toBe(4);
+    expect(h.elapsed()).toBe(5_000);
+    expect(h.printed.at(-1)).toBe('service/web rollout paused: Rollout of revision 2 paused: 2 of 4 updated, 2 available; resume it with: corral rollout resume web');
+  });
+
+  it('a Paused status from before the newest generation is not the verdict', async () => {
+    const h = harness([
+      { phase: 'Paused', observedGeneration: 1, counts: counts(2, 2) },
+      { phase: 'Available', observedGeneration: 2, revision: 2, counts: counts(4, 4) },
+    ]);
+    expect(await rolloutStatusCommand(h.ctx, 'web', { interval: '1s' })).toBe(0);
+  });
+
+  it('exits 3 at --timeout while the rollout is still progressing', async () => {
+    const h = harness([{ phase: 'Progressing', observedGeneration: 2, counts: counts(2, 2) }]);
     expect(await rolloutStatusCommand(h.ctx, 'web', { timeout: '30s', interval: '5s' })).toBe(3);
     expect(h.elapsed()).toBe(30_000);
-    expect(h.polls()).toBe(7);
-    expect(h.printed.at(-1)).toBe('timed out after 30s waiting for service/web (phase Paused)');
+    expect(h.printed.at(-1)).toBe('timed out after 30s waiting for service/web (phase Progressing)');
   });
 
   it('draws a progress bar on a terminal: available cells full, updated-not-available cells light', async () => {

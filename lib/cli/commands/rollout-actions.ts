@@ -17,9 +17,10 @@ export async function rolloutActionCommand(
   const api = await ctx.api();
   const answer =
     action === 'pause' ? await api.pause(name) : action === 'resume' ? await api.resume(name) : await api.rollback(name, revision);
+  const rollback = (answer as { rollback?: { message?: string } } | undefined)?.rollback;
   const text =
     action === 'undo'
-      ? `service/${name} rolling back to ${revision === undefined ? 'the previous stable revision' : `revision ${revision}`}`
+      ? `service/${name}: ${rollback?.message ?? `rolling back to ${revision === undefined ? 'the previous stable revision' : `revision ${revision}`}`}`
       : `service/${name} rollout ${action === 'pause' ? 'paused' : 'resumed'}`;
   ctx.print(ctx.format === 'table' ? text : renderData(ctx.format, answer));
   return EXIT.ok;

@@ -15,7 +15,8 @@ const FAILED_PHASES = new Set(['Failed', 'RolledBack']);
  * `rollout status NAME`: polls the service until the rollout of its current generation ends.
  * A phase only counts once the reconciler has seen the newest spec (observedGeneration ≥
  * generation): right after an apply the status still describes the previous generation, and
- * its "Available" would be a false success. Exit 0 Available, 2 Failed/RolledBack, 3 timeout.
+ * its "Available" would be a false success. Exit 0 Available, 2 Failed/RolledBack, 3 timeout,
+ * 4 paused (it says how to resume).
  */
 export async function rolloutStatusCommand(ctx: CliContext, name: string, options: RolloutStatusOptions): Promise<number> {
   const timeoutMs = parseDuration(options.timeout ?? CLI_DEFAULTS.rolloutTimeout);
@@ -33,7 +34,7 @@ export async function rolloutStatusCommand(ctx: CliContext, name: string, option
     if (verdict !== 'waiting') {
       if (ctx.tty) ctx.print('');
       ctx.print(verdictText(service, verdict, ctx));
-      return verdict === 'available' ? EXIT.ok : EXIT.rolloutFailed;
+      return verdict === 'available' ? EXIT.ok : verdict === 'paused' ? EXIT.paused : EXIT.rolloutFailed;
     }
     const left = deadline - ctx.now();
     if (left <= 0) {
@@ -45,12 +46,14 @@ export async function rolloutStatusCommand(ctx: CliContext, name: string, option
   }
 }
 
-type Verdict = 'available' | 'failed' | 'waiting';
+type Verdict = 'available' | 'failed' | 'paused' | 'waiting';
 
 function judge(service: ServiceObject): Verdict {
   const status = service.status ?? {};
   if ((status.observedGeneration ?? 0) < service.generation) return 'waiting';
   if (status.phase === 'Available') return 'available';
+  // A paused rollout does not move until resumed: waiting out the timeout would tell nothing.
+  if (status.phase === 'Paused') return 'paused';
   if (status.phase && FAILED_PHASES.has(status.phase)) return 'failed';
   return 'waiting';
 }
@@ -59,6 +62,9 @@ function verdictText(service: ServiceObject, verdict: Verdict, ctx: CliContext):
   const status = service.status ?? {};
   if (verdict === 'available') {
     return ctx.paint('green', `service/${service.name} rolled out: revision ${status.revision ?? '?'} available`);
+  }
+  if (verdict === 'paused') {
+    return ctx.paint('yellow', `service/${service.name} rollout paused${status.message ? `: ${status.message}` : ''}; resume it with: corral rollout resume ${service.name}`);
   }
   const message = status.message ? `: ${status.message}` : '';
   return ctx.paint('red', `service/${service.name} rollout ${status.phase}${message}`);

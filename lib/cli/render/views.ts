@@ -24,8 +24,13 @@ export function serviceRow(service: ServiceObject, paint: Paint, wide = false): 
     dash(status.revision),
   ];
   return wide
-    ? [...row, dash(status.stableRevision), dash(counts.running), dash(counts.healthy), dash(service.spec.image), dash(status.message)]
-    : [...row, dash(service.spec.image)];
+    ? [...row, dash(status.stableRevision), dash(counts.running), dash(counts.healthy), dash(runningImage(service)), dash(status.message)]
+    : [...row, dash(runningImage(service))];
+}
+
+/** IMAGE is what runs: the running revision's image (after a rollback, not the spec's). */
+function runningImage(service: ServiceObject): unknown {
+  return service.status?.image ?? service.spec.image;
 }
 
 export function servicesTable(services: readonly ServiceObject[], paint: Paint, wide = false): string {

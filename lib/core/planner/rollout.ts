@@ -101,10 +101,12 @@ export function decideRollout(desired: Desired, fleet: FleetView, previous: Serv
     record.failedRevision = failure.revision;
     record.failureReason = failure.reason;
     record.failureKind = failure.kind;
+    record.failedGeneration = previousRecord?.failedRevision === failure.revision ? (previousRecord.failedGeneration ?? desired.generation) : desired.generation;
   } else if (record) {
     delete record.failedRevision;
     delete record.failureReason;
     delete record.failureKind;
+    delete record.failedGeneration;
   }
 
   return {

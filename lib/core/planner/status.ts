@@ -54,6 +54,8 @@ export function buildStatus(input: StatusInput): ServiceStatus {
     healthySince: fleet.healthySince,
     failedTasks: fleet.failedTasks,
   };
+  const image = desired.revisionSpecs?.[target]?.image;
+  if (image !== undefined) status.image = image;
   if (rollout.stableRevision !== undefined) status.stableRevision = rollout.stableRevision;
   if (rollout.record) status.rollout = rollout.record;
   if (backoff) status.backoff = backoff;
@@ -64,7 +66,13 @@ function phaseOf(input: StatusInput, counts: ServiceCounts): ServicePhase {
   const { desired, rollout, backoff, fleet } = input;
   if (desired.deleting) return 'Terminating';
   if (desired.paused) return 'Paused';
-  if (rollout.failure) return rollout.rollingBack && rollout.fullyAvailable ? 'RolledBack' : 'Failed';
+  if (rollout.failure) {
+    // After an automatic rollback, a later change of the spec (a scale) is a fresh rollout of the
+    // stable revision: it progresses and completes like any other; the failed revision stays
+    // rolled back until a new one is applied.
+    if (rollout.rollingBack && laterThanFailure(input)) return rollout.fullyAvailable ? 'Available' : 'Progressing';
+    return rollout.rollingBack && rollout.fullyAvailable ? 'RolledBack' : 'Failed';
+  }
   if (rollout.fullyAvailable) return 'Available';
   if (backoff) return 'Degraded';
   const runningOnTarget = fleet.views.some((v) => v.running && v.task.revision === rollout.target);
@@ -93,7 +101,8 @@ function messageOf(phase: ServicePhase, input: StatusInput, counts: ServiceCount
         ? `Rollout of revision ${failure!.revision} failed: ${failure!.reason}; rolling back to revision ${target} (${targetAvailable} of ${replicas} available)`
         : `Rollout of revision ${target} failed: ${failure!.reason}; stopped where it is: ${counts.updated} of ${replicas} updated, ${counts.available} available. Apply a new revision or roll back`;
     case 'Available':
-      return `Revision ${target} available: ${replicas} of ${replicas} tasks`;
+      return `Revision ${target} available: ${replicas} of ${replicas} tasks` +
+        (failure ? ` (revision ${failure.revision} failed and stays rolled back; apply a new revision to retry)` : '');
     case 'Degraded':
       return `${targetAvailable} of ${replicas} tasks of revision ${target} available; crash loop (step ${backoff!.failures}, ${backoffDelayMs(backoff!.failures) / 1000} s between starts)` +
         (isBackingOff(backoff, now) ? `, next start at ${new Date(backoff!.until).toISOString()}` : '') +
@@ -105,6 +114,11 @@ function messageOf(phase: ServicePhase, input: StatusInput, counts: ServiceCount
         ? `Waiting for rollout to finish: ${targetAvailable} of ${replicas} new tasks available (revision ${target}), ${plural(others, 'old task')} remaining`
         : `Waiting for revision ${target}: ${targetAvailable} of ${replicas} tasks available`;
   }
+}
+
+function laterThanFailure(input: StatusInput): boolean {
+  const failedAt = input.rollout.record?.failedGeneration;
+  return failedAt !== undefined && input.desired.generation > failedAt;
 }
 
 function progressing(input: StatusInput, phase: ServicePhase): ServiceCondition {

@@ -48,7 +48,7 @@ export interface Desired {
   /** Delete: stop every task, then ask for the service's records to be removed. */
   deleting: boolean;
   /** Per-revision facts for tasks of other revisions; a missing entry falls back to `spec`. */
-  revisionSpecs?: Record<number, { hasHealthCheck: boolean }>;
+  revisionSpecs?: Record<number, { hasHealthCheck: boolean; image?: string }>;
   /** Every revision kept for the service, and how many to keep: the plan prunes the rest. */
   revisions?: readonly number[];
   revisionHistoryLimit?: number;
@@ -225,6 +225,8 @@ export interface RolloutRecord {
   failureReason?: string;
   /** Which guard failed it, as a condition reason. */
   failureKind?: 'ProgressDeadlineExceeded' | 'CircuitBreakerTripped';
+  /** The spec generation it failed at: a later change (a scale) is a fresh rollout of the stable revision. */
+  failedGeneration?: number;
   /** Set while paused: when the pause began. */
   pausedAt?: number;
   /** Total time spent paused, for display. */
@@ -250,6 +252,8 @@ export interface ServiceStatus {
   stableRevision?: number;
   /** The revision the user's spec asks for (differs from `revision` after a rollback). */
   targetRevision: number;
+  /** The image of `revision`: what runs, which after a rollback is not the spec's image. */
+  image?: string;
   counts: ServiceCounts;
   /** One human sentence, like `kubectl rollout status`. */
   message: string;

@@ -31,6 +31,8 @@ export {
   allocateForSpec,
   describeChange,
   rollbackTo,
+  undoTarget,
+  type UndoTarget,
   type NewRevision,
   type RevisionAllocation,
   type RevisionPointers,

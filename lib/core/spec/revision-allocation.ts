@@ -84,6 +84,27 @@ export function rollbackTo(
   return { revision: target.revision, latestRevision: current.latestRevision, previousRevision: current.revision, spec };
 }
 
+/** Where an undo goes, and the revisions it passes over because they never became available. */
+export interface UndoTarget {
+  to: number;
+  skipped: number[];
+}
+
+/**
+ * `rollout undo` without a revision: the newest revision before `current` that was ever fully
+ * available (`available`: revisions recorded as such, plus the status's stable revision), as
+ * `kubectl rollout undo` goes to the previous revision — but a failed one is skipped, since
+ * going back to it would fail again. Undefined when there is none.
+ *
+ *   revisions 1 (available), 2 (failed), 3 (current) → to 1, skipped [2].
+ */
+export function undoTarget(current: number, revisions: readonly { revision: number; available: boolean }[]): UndoTarget | undefined {
+  const earlier = revisions.filter((r) => r.revision < current).sort((a, b) => b.revision - a.revision);
+  const target = earlier.find((r) => r.available);
+  if (!target) return undefined;
+  return { to: target.revision, skipped: earlier.filter((r) => r.revision > target.revision).map((r) => r.revision).sort((a, b) => a - b) };
+}
+
 /** A short, value-free description of a template change for the revision's reason. */
 export function describeChange(before: TaskTemplate | undefined, after: TaskTemplate): string {
   if (!before) return 'template changed';
