@@ -154,13 +154,13 @@ export function serviceRoutes(store: StateStore, secrets: SecretStore): Route[] 
 }
 
 /**
- * Where a rollback without a revision goes: the newest revision before the current one that was
- * ever fully available, skipping failed ones (see `undoTarget`).
+ * Where a rollback without a revision goes: the previous stable revision, skipping failed ones
+ * (see `undoTarget`).
  */
 async function previousStableRevision(store: StateStore, current: ServiceRecord): Promise<UndoTarget> {
   const stable = (await store.getStatus(current.name))?.status?.stableRevision;
   const revisions = (await store.listRevisions(current.name)).map((r) => ({ revision: r.revision, available: r.availableAt !== undefined || r.revision === stable }));
-  const target = undoTarget(current.revision, revisions);
-  if (!target) throw new ConflictApiError(`service ${current.name} has no earlier revision that was ever fully available to roll back to`);
+  const target = undoTarget(current.revision, current.previousRevision, revisions);
+  if (!target) throw new ConflictApiError(`service ${current.name} has no earlier revision to roll back to`);
   return target;
 }

@@ -151,7 +151,7 @@ describe('corral against local mode', () => {
 
     const undo = await runCorral(['rollout', 'undo', 'web'], env);
     expect(undo.code).toBe(0);
-    expect(undo.stdout).toContain('service/web rolling back to the previous stable revision');
+    expect(undo.stdout).toContain('service/web: Rolling back from revision 2 to revision 1');
     const web = (await servicesNow()).find((service) => service.name === 'web');
     expect(web?.spec.image).toBe('nginx:1.27');
     expect(web?.status.revision).toBe(1);

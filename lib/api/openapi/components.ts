@@ -36,6 +36,7 @@ const responseSchemas: Record<string, JsonSchema> = {
       observedGeneration: { ...integer, description: 'The generation the reconciler last acted on; compare with generation.' },
       revision: { ...integer, description: 'The revision running or being rolled out.' },
       targetRevision: { ...integer, description: "The revision of the user's latest spec." },
+      image: { ...string, description: 'The image of `revision`: what runs (after a rollback, not the spec image).' },
       stableRevision: { ...integer, description: 'The last revision that rolled out completely.' },
       counts: closed(
         { desired: integer, running: integer, healthy: integer, updated: integer, available: integer },
@@ -56,6 +57,21 @@ const responseSchemas: Record<string, JsonSchema> = {
   Service: closed(
     { name: string, generation: { ...integer, description: 'Increases with every change; the ETag.' }, spec: ref('ServiceSpec'), status: ref('ServiceStatus') },
     ['name', 'generation', 'spec', 'status'],
+  ),
+  RollbackAccepted: closed(
+    {
+      name: string, generation: integer, spec: ref('ServiceSpec'), status: ref('ServiceStatus'),
+      rollback: closed(
+        {
+          from: { ...integer, description: 'The revision the spec pointed at.' },
+          to: { ...integer, description: 'The revision it goes back to.' },
+          skipped: { type: 'array', items: integer, description: 'Revisions passed over because they never became fully available.' },
+          message: string,
+        },
+        ['from', 'to', 'skipped', 'message'],
+      ),
+    },
+    ['name', 'generation', 'spec', 'status', 'rollback'],
   ),
   ServiceList: closed({ services: { type: 'array', items: ref('Service') } }, ['services']),
   ServiceEvent: closed(

@@ -70,7 +70,7 @@ export const operations: readonly OperationDoc[] = [
     method: 'POST', path: '/services/{name}/rollback', operationId: 'rollbackService', tag: 'services', summary: 'Roll back to the previous stable (or the given) revision',
     body: { schema: 'RollbackRequest', required: false }, ifMatch: true,
     responses: {
-      200: service('Rolling back.'),
+      200: { description: 'Rolling back; `rollback` says from which revision to which, and which failed ones it skipped.', schema: 'RollbackAccepted', headers: ['ETag'] },
       400: error('Invalid name or body, or a revision that is not kept.'),
       404: notFound,
       409: error('No earlier revision to roll back to, or the service is being deleted.'),

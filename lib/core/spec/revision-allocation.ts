@@ -91,18 +91,32 @@ export interface UndoTarget {
 }
 
 /**
- * `rollout undo` without a revision: the newest revision before `current` that was ever fully
- * available (`available`: revisions recorded as such, plus the status's stable revision), as
- * `kubectl rollout undo` goes to the previous revision — but a failed one is skipped, since
- * going back to it would fail again. Undefined when there is none.
+ * `rollout undo` without a revision: the previous stable revision. Like `kubectl rollout undo`
+ * it goes to the revision the service ran before its last change (`previous`) — when that one
+ * was ever fully available. A revision that never was (it failed) is skipped, since going back
+ * to it would fail again: then the newest revision before `current` that was ever fully
+ * available, else the newest such revision at all. Only when no revision is known to have been
+ * available does it fall back to `previous` as it is. Undefined when there is nothing to go to.
  *
- *   revisions 1 (available), 2 (failed), 3 (current) → to 1, skipped [2].
+ *   1 available, 2 failed, 3 current (previous 2) → to 1, skipped [2]
+ *   1 current after a rollback from 3, 3 available (previous 3) → to 3
  */
-export function undoTarget(current: number, revisions: readonly { revision: number; available: boolean }[]): UndoTarget | undefined {
-  const earlier = revisions.filter((r) => r.revision < current).sort((a, b) => b.revision - a.revision);
-  const target = earlier.find((r) => r.available);
-  if (!target) return undefined;
-  return { to: target.revision, skipped: earlier.filter((r) => r.revision > target.revision).map((r) => r.revision).sort((a, b) => a - b) };
+export function undoTarget(
+  current: number,
+  previous: number | undefined,
+  revisions: readonly { revision: number; available: boolean }[],
+): UndoTarget | undefined {
+  const others = revisions.filter((r) => r.revision !== current);
+  const previousRecord = others.find((r) => r.revision === previous);
+  if (previousRecord?.available) return { to: previousRecord.revision, skipped: [] };
+  const available = others.filter((r) => r.available).sort((a, b) => b.revision - a.revision);
+  const target = available.find((r) => r.revision < current) ?? available[0];
+  if (!target) return previousRecord ? { to: previousRecord.revision, skipped: [] } : undefined;
+  const skipped = others
+    .filter((r) => !r.available && (r.revision === previous || (r.revision > target.revision && r.revision < current)))
+    .map((r) => r.revision)
+    .sort((a, b) => a - b);
+  return { to: target.revision, skipped };
 }
 
 /** A short, value-free description of a template change for the revision's reason. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocateForRestart, allocateForSpec, describeChange, rollbackTo, templateOf, validateServiceSpec, type ServiceSpec } from '../../../lib/core/spec/index.js';
+import { allocateForRestart, allocateForSpec, describeChange, rollbackTo, templateOf, undoTarget, validateServiceSpec, type ServiceSpec } from '../../../lib/core/spec/index.js';
 
 function spec(input: Record<string, unknown>): ServiceSpec {
   const result = validateServiceSpec({ image: 'nginx:1.27', replicas: 3, ...input });
@@ -49,4 +49,17 @@ describe('restarts and rollbacks', () => {
     expect(describeChange(before, templateOf(spec({ image: 'x:1', environment: { SECRET: 'value' } })))).toBe('changed environment, image');
     expect(describeChange(undefined, before)).toBe('template changed');
   });
+});
+
+describe('undoTarget: the previous stable revision', () => {
+  const r = (revision: number, available: boolean) => ({ revision, available });
+  const table: { name: string; current: number; previous?: number; revisions: ReturnType<typeof r>[]; expected: unknown }[] = [
+    { name: 'the previous revision when it was available', current: 3, previous: 2, revisions: [r(1, true), r(2, true), r(3, true)], expected: { to: 2, skipped: [] } },
+    { name: 'skips a previous revision that failed', current: 3, previous: 2, revisions: [r(1, true), r(2, false), r(3, true)], expected: { to: 1, skipped: [2] } },
+    { name: 'skips every failed one in between', current: 5, previous: 4, revisions: [r(1, true), r(2, false), r(3, true), r(4, false), r(5, true)], expected: { to: 3, skipped: [4] } },
+    { name: 'after a rollback to an old revision, back to the newer one it left', current: 1, previous: 3, revisions: [r(1, true), r(2, true), r(3, true)], expected: { to: 3, skipped: [] } },
+    { name: 'nothing known to be available: the previous revision as it is', current: 2, previous: 1, revisions: [r(1, false), r(2, false)], expected: { to: 1, skipped: [] } },
+    { name: 'nothing to go to', current: 1, previous: undefined, revisions: [r(1, true)], expected: undefined },
+  ];
+  for (const row of table) it(row.name, () => expect(undoTarget(row.current, row.previous, row.revisions)).toEqual(row.expected));
 });
