@@ -106,4 +106,26 @@ describe('DynamoDB through the endpoint', () => {
       expect(r.dynamodb?.OldImage?.hits?.N).toBe(i === 0 ? undefined : String(i));
     });
   });
+
+  test('single writes answer the return values the caller asked for, whatever the proxy asked dynalite for', async () => {
+    h = await startHarness();
+    await ensureTable(h.dynamo, 'corral');
+    const first = await h.dynamo.send(new PutItemCommand({ TableName: 'corral', Item: { ...key, generation: { N: '1' } } }));
+    expect(first.Attributes).toBeUndefined();
+    const replaced = await h.dynamo.send(new PutItemCommand({ TableName: 'corral', Item: { ...key, generation: { N: '2' } }, ReturnValues: 'ALL_OLD' }));
+    expect(replaced.Attributes).toEqual({ ...key, generation: { N: '1' } });
+    const update = (ReturnValues: 'NONE' | 'ALL_OLD' | 'ALL_NEW' | 'UPDATED_NEW', n: string) => h!.dynamo.send(new UpdateItemCommand({
+      TableName: 'corral', Key: key, UpdateExpression: 'SET generation = :g', ExpressionAttributeValues: { ':g': { N: n } }, ReturnValues,
+    }));
+    expect((await update('NONE', '3')).Attributes).toBeUndefined();
+    expect((await update('ALL_OLD', '4')).Attributes).toEqual({ ...key, generation: { N: '3' } });
+    expect((await update('ALL_NEW', '5')).Attributes).toEqual({ ...key, generation: { N: '5' } });
+    expect((await update('UPDATED_NEW', '6')).Attributes).toEqual({ generation: { N: '6' } });
+    const deleted = await h.dynamo.send(new DeleteItemCommand({ TableName: 'corral', Key: key }));
+    expect(deleted.Attributes).toBeUndefined();
+    const failed = h.dynamo.send(new PutItemCommand({
+      TableName: 'corral', Item: { ...key, generation: { N: '7' } }, ConditionExpression: 'attribute_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    }));
+    await expect(failed).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+  });
 });

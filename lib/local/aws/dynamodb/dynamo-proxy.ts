@@ -9,7 +9,8 @@ import { type Item, streamRecord } from './stream-records.js';
 import { TableLocks } from './table-locks.js';
 import { expiryIntervalMs, TimeToLiveSettings } from './time-to-live.js';
 import { Transactions } from './transactions.js';
-import { readTables, writeTargets } from './write-targets.js';
+import { singleWritePlan, type SingleWritePlan } from './single-writes.js';
+import { type ItemTarget, readTables, writeTargets } from './write-targets.js';
 
 export interface DynamoProxyOptions {
   /** LevelDB directory for dynalite; undefined keeps tables in memory. */
@@ -41,6 +42,7 @@ const tableChangingOperations = new Set(['CreateTable', 'DeleteTable', 'UpdateTa
  * on the bus for every write that changed an item, the item a failed condition saw when a write
  * asks for it (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), and Update/DescribeTimeToLive
  * answers with the expiry itself (items past their TTL are deleted, with a REMOVE stream record).
+ * A single-item write takes its images from the write itself (single-writes.ts).
  */
 export class DynamoProxy {
   private readonly locks = new TableLocks();
@@ -107,6 +109,8 @@ export class DynamoProxy {
     }
     const writes = await writeTargets(operation, request, async (table) => (await this.tableInfo(table))?.keyNames);
     if (writes === undefined) return this.send(body, headers);
+    const plan = writes.length === 1 && operation !== 'BatchWriteItem' ? singleWritePlan(operation, request) : undefined;
+    if (plan) return this.locks.withTables([writes[0].table], () => this.writeOne(writes[0], plan, request, headers));
     return this.locks.withTables(
       writes.map((w) => w.table),
       async () => {
@@ -120,6 +124,23 @@ export class DynamoProxy {
         return withFailedConditionItem(response, request, before[0]);
       },
     );
+  }
+
+  /** One PutItem, UpdateItem or DeleteItem with its images from the write itself (single-writes.ts). */
+  private async writeOne(write: ItemTarget, plan: SingleWritePlan, request: Record<string, unknown>, headers: http.IncomingHttpHeaders): Promise<ProxiedResponse> {
+    const read = plan.readsBefore ? await this.getItem(write.table, write.key) : undefined;
+    const response = await this.send(plan.body, headers);
+    if (response.status !== 200) {
+      const seen = plan.readsBefore || request.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD' ? read : await this.getItem(write.table, write.key);
+      return withFailedConditionItem(response, request, seen);
+    }
+    const { Attributes, ...rest } = JSON.parse(response.body) as { Attributes?: Item } & Record<string, unknown>;
+    const { before, after } = plan.images({ Attributes }, read);
+    this.publish(write.table, before, after);
+    const attributes = plan.attributesFor(before, after);
+    // The body changed, so dynalite's x-amz-crc32 no longer matches it (the AWS CLI checks it).
+    const { 'x-amz-crc32': _crc, ...kept } = response.headers;
+    return { status: 200, headers: kept, body: JSON.stringify(attributes ? { ...rest, Attributes: attributes } : rest) };
   }
 
   /** At most once a minute of clock time, deletes what TTL expired (see time-to-live.ts). */
