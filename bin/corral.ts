@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env node
 import { runCli } from '../lib/cli/program.js';
 
 // `corral ... | head -1`: a reader that goes away is not a failure worth a stack trace.

@@ -3,7 +3,7 @@ import type { AwsSelection } from '../aws-identity.js';
 import type { CliContext } from '../context.js';
 import { CLI_DEFAULTS, EXIT } from '../defaults.js';
 import { parseDuration } from '../duration.js';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { isLoopback } from '../loopback.js';
 import { renderData } from '../render/format.js';
 
@@ -63,6 +63,12 @@ export async function logsCommand(ctx: CliContext, name: string, options: LogsOp
             ...(nextToken ? { nextToken } : {}),
           }));
         } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+            throw new CliError(
+              `cannot reach CloudWatch Logs: ${(error as Error).message} (local mode on another --aws-port? set AWS_ENDPOINT_URL to its AWS endpoint)`,
+              { cause: error },
+            );
+          }
           if (!(error instanceof ResourceNotFoundException)) throw error;
           // No task of the service has logged yet: nothing to show, and with --follow, wait.
           if (!options.follow) ctx.warn(`no logs for service/${name} yet (log group ${group} does not exist)`);
