@@ -4,6 +4,7 @@ import { benchRollout, benchWriteToRunTask } from './latency.js';
 import { benchBundles } from './bundles.js';
 import { dynamoCalls, dynamoWrites, ecsListDescribe } from './counted-calls.js';
 import { benchFleet } from './fleet.js';
+import { benchEventToDeregister, benchTrafficRollout, realisticDelays } from './traffic.js';
 import { printTargetSummary, reportAtMost } from './targets.js';
 
 /**
@@ -81,6 +82,20 @@ console.log(`  desired-state write → first RunTask over ${latency.samples} ser
 reportAtMost('desired-state write → first RunTask, p99', latency.p99Ms, 250, ' ms', 1);
 const rollout = await benchRollout(10);
 console.log(`  10-replica rollout, control plane only: ${fmt(rollout.wallMs, 0)} ms from PUT to Available`);
+}
+
+if (runs('traffic')) {
+console.log('\nTraffic (target group: 5 s checks, healthy threshold 2, 5 s deregistration delay)');
+const fast = await benchEventToDeregister(50);
+console.log(`  ECS task event → DeregisterTargets over ${fast.samples} stops, control plane (zero delays, wall clock): p50 ${fmt(fast.p50Ms, 1)} ms, p99 ${fmt(fast.p99Ms, 1)} ms`);
+reportAtMost('a stopped task out of its target group (event → DeregisterTargets, p99)', fast.p99Ms, 3_000, ' ms', 1);
+const roll = await benchTrafficRollout(10);
+const d = realisticDelays;
+console.log(
+  `  10-replica rolling update (maxSurge 25%, maxUnavailable 0, minHealthySeconds 10; tasks ${d.provisioningMs / 1000}+${d.pendingMs / 1000} s to RUNNING, ${d.stoppingMs / 1000}+${d.deprovisioningMs / 1000} s to STOPPED): ` +
+    `${fmt(roll.simulatedSeconds, 0)} s simulated (${fmt(roll.wallMs, 0)} ms wall), ${roll.sent} requests at 50/s, ${roll.failed} failed`,
+);
+reportAtMost('failed requests during the rolling update', roll.failed, 0, '', 0);
 }
 
 if (runs('bundles')) {
