@@ -4,11 +4,12 @@ import { cloneAsJson, isPlainObject } from './json-clone.js';
 import { isLiteralZero } from './rollout.js';
 import { validateServiceSpecSchema } from './generated/validators.js';
 import { checkWith } from './schema-check.js';
+import type { CanaryStep } from '../planner/canary.js';
 
 /** A count of tasks (3) or a percentage of replicas ("25%"). */
 export type CountOrPercent = number | `${number}%`;
 
-export type RolloutStrategy = 'RollingUpdate' | 'Recreate';
+export type RolloutStrategy = 'RollingUpdate' | 'Recreate' | 'Canary';
 
 export interface HealthCheck {
   /** ["CMD-SHELL", "<shell command>"] or ["CMD", "<program>", ...args]. */
@@ -28,6 +29,10 @@ export interface RolloutPolicy {
   /** Absent: derived from replicas by resolveRollout. */
   failureThreshold?: number;
   autoRollback: boolean;
+  /** Canary only: setWeight and pause steps, in order. */
+  steps?: CanaryStep[];
+  /** CloudWatch alarm names gating every rollout; absent when none. */
+  alarms?: string[];
 }
 
 /** A target group the service's tasks are registered with (target type ip); the port defaults to the spec's `port`. */
@@ -99,6 +104,26 @@ function rolloutProblems(data: unknown, isClean: IsClean): FieldError[] {
       message: `must be greater than minHealthySeconds (${rollout.minHealthySeconds})`,
     });
   }
+  problems.push(...canaryProblems(rollout, isClean));
+  return problems;
+}
+
+/** Steps belong to Canary and Canary needs steps; a canary only grows, so no weight goes below an earlier one. */
+function canaryProblems(rollout: RolloutPolicy, isClean: IsClean): FieldError[] {
+  if (!isClean('rollout.strategy') || !isClean('rollout.steps')) return [];
+  if (rollout.strategy !== 'Canary') {
+    return rollout.steps === undefined ? [] : [{ field: 'rollout.steps', message: `is only for strategy Canary (strategy is ${rollout.strategy})` }];
+  }
+  if (rollout.steps === undefined) return [{ field: 'rollout.steps', message: 'is required when strategy is Canary' }];
+  const problems: FieldError[] = [];
+  let highest = 0;
+  rollout.steps.forEach((step, index) => {
+    if (!('setWeight' in step)) return;
+    if (step.setWeight < highest) {
+      problems.push({ field: fieldPath(fieldPath('rollout.steps', index), 'setWeight'), message: `must not be below an earlier step's weight (${highest})` });
+    }
+    highest = Math.max(highest, step.setWeight);
+  });
   return problems;
 }
 
@@ -151,6 +176,10 @@ function normalized(spec: ServiceSpec): ServiceSpec {
       progressDeadlineSeconds: rollout.progressDeadlineSeconds,
       ...(rollout.failureThreshold === undefined ? {} : { failureThreshold: rollout.failureThreshold }),
       autoRollback: rollout.autoRollback,
+      ...(rollout.steps === undefined
+        ? {}
+        : { steps: rollout.steps.map((step) => ('setWeight' in step ? { setWeight: step.setWeight } : { pause: { ...step.pause } })) }),
+      ...(rollout.alarms?.length ? { alarms: [...rollout.alarms] } : {}),
     },
     revisionHistoryLimit: spec.revisionHistoryLimit,
     ...(spec.loadBalancers?.length
