@@ -23,6 +23,8 @@ export function desiredOf(record: ServiceRecord, revisions: RevisionRecord[]): D
       failureThreshold: rollout.failureThreshold,
       autoRollback: spec.rollout.autoRollback,
       hasHealthCheck: spec.healthCheck !== undefined,
+      ...(spec.rollout.steps === undefined ? {} : { steps: spec.rollout.steps }),
+      ...(spec.rollout.alarms?.length ? { alarms: spec.rollout.alarms } : {}),
     },
     revisionSpecs: {
       ...Object.fromEntries(revisions.map((r) => [r.revision, { hasHealthCheck: r.template.healthCheck !== undefined, image: r.template.image }])),

@@ -14,5 +14,10 @@ export const BACKOFF_RESET_MS = 600_000;
 export const HEALTH_POLL_MS = 5_000;
 /** Every stop reason the planner writes starts with this, so its own stops are recognisable. */
 export const STOP_REASON_PREFIX = 'Corral: ';
+/**
+ * CloudWatch sends Corral no event for an alarm, so a rollout gated on alarms reads them at least
+ * this often (and once a hold is lifted, it moves on within this long).
+ */
+export const ALARM_POLL_MS = 10_000;
 /** How long a counted failure is remembered: ECS lists a stopped task for at least an hour. */
 export const FAILED_TASK_MEMORY_MS = 3_600_000;

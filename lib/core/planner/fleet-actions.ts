@@ -1,5 +1,6 @@
 import type { FleetView, TaskView } from './fleet-view.js';
 import { isStoppedByCorral } from './fleet-view.js';
+import { canaryMove } from './canary.js';
 import { rollingStep, rolloutBounds } from './rollout-bounds.js';
 import type { PlannerSpec } from './types.js';
 
@@ -34,6 +35,8 @@ export interface FleetActionsInput {
   target: number;
   /** False while the crash-loop backoff runs. */
   canStart: boolean;
+  /** A canary step's task counts per revision, instead of "all on the target". */
+  canaryTargets?: { newTarget: number; oldTarget: number };
 }
 
 /**
@@ -43,7 +46,7 @@ export interface FleetActionsInput {
  * Cost: one pass over the tasks, plus sorts only over tasks that must be chosen among.
  */
 export function planFleetActions(input: FleetActionsInput): FleetActions {
-  const { fleet, spec, target, canStart } = input;
+  const { fleet, spec, target, canStart, canaryTargets } = input;
   const replicas = Math.max(0, Math.floor(spec.replicas));
   const bounds = rolloutBounds(replicas, spec.strategy, spec.maxSurge, spec.maxUnavailable);
   const stops: StopDecision[] = [];
@@ -74,6 +77,15 @@ export function planFleetActions(input: FleetActionsInput): FleetActions {
   if (spec.strategy === 'Recreate') {
     oldStopCount = oldLive.length;
     starts = otherNotStopped > 0 ? 0 : Math.max(0, Math.min(replicas - kept.length, bounds.maxTasks - fleet.notStopped));
+  } else if (canaryTargets) {
+    ({ starts, oldStops: oldStopCount } = canaryMove({
+      bounds,
+      ...canaryTargets,
+      notStopped: fleet.notStopped,
+      newLive: kept.length,
+      newAvailable,
+      oldLive: oldLive.length,
+    }));
   } else {
     ({ starts, oldStops: oldStopCount } = rollingStep({
       replicas,

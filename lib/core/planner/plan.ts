@@ -1,6 +1,7 @@
 import { actionEvents, stopReason } from './action-events.js';
 import { backoffDelayMs, isBackingOff, nextBackoff } from './backoff.js';
-import { HEALTH_POLL_MS } from './defaults.js';
+import { progressCanary, type CanaryProgress } from './canary-rollout.js';
+import { ALARM_POLL_MS, HEALTH_POLL_MS } from './defaults.js';
 import { planFleetActions } from './fleet-actions.js';
 import type { FleetActions } from './fleet-actions.js';
 import { fleetView } from './fleet-view.js';
@@ -44,13 +45,20 @@ export function plan(desired: Desired, observed: Observed, now: number): Plan {
   const backoff = nextBackoff(carried, fleet.failures.length, now);
   const events: PlanEvent[] = backoffEvents(carried, backoff, now);
 
-  const rollout = decideRollout(desired, fleet, previous, now);
+  const rollout = decideRollout(desired, fleet, previous, now, observed.alarms);
   events.push(...pauseEvents(desired, previous));
   events.push(...rollout.events);
 
-  const acting = !desired.paused && !rollout.frozen;
+  const held = rollout.record?.held !== undefined;
+  const acting = !desired.paused && !rollout.frozen && !held;
+  // Steps apply to a forward rollout from a stable revision; a first deployment and a revert go straight to full count.
+  const canary: CanaryProgress | undefined =
+    acting && rollout.guarded && rollout.record && spec.strategy === 'Canary' && spec.steps?.length
+      ? progressCanary({ record: rollout.record, spec, fleet, target: rollout.target, promotion: rollout.promotion, name: desired.name, now })
+      : undefined;
+  if (canary) events.push(...canary.events);
   const actions: FleetActions = acting
-    ? planFleetActions({ fleet, spec, target: rollout.target, canStart: !isBackingOff(backoff, now) })
+    ? planFleetActions({ fleet, spec, target: rollout.target, canStart: !isBackingOff(backoff, now), canaryTargets: canary?.targets })
     : { starts: [], stops: [], heldByBackoff: false };
 
   const replicas = Math.max(0, Math.floor(spec.replicas));
@@ -80,7 +88,8 @@ export function plan(desired: Desired, observed: Observed, now: number): Plan {
     launchEvents: described.launchEvents,
     prune: prunableRevisions(desired, observed.tasks, status),
   };
-  const requeue = acting ? nextGate(fleet, rollout, actions, backoff, spec.progressDeadlineSeconds, now) : undefined;
+  const gates = acting ? nextGate(fleet, rollout, actions, backoff, spec.progressDeadlineSeconds, now) : undefined;
+  const requeue = earliest(gates, canary?.wakeAt === undefined ? undefined : Math.max(1, canary.wakeAt - now), alarmPoll(desired, rollout));
   if (requeue !== undefined) result.requeueAfterMs = requeue;
   return result;
 }
@@ -103,9 +112,23 @@ function nextGate(
     if (view.healthy && !view.available && view.availableAt! < at) at = view.availableAt!;
   }
   if (actions.heldByBackoff && backoff) at = Math.min(at, backoff.until);
-  if (rollout.guarded && rollout.record) at = Math.min(at, rollout.record.lastProgressAt + deadlineSeconds * 1000);
+  // While a canary waits at a pause step the deadline clock is stopped (pausedAt set).
+  if (rollout.guarded && rollout.record && rollout.record.pausedAt === undefined) {
+    at = Math.min(at, rollout.record.lastProgressAt + deadlineSeconds * 1000);
+  }
   if (fleet.awaitingHealth > 0) at = Math.min(at, now + HEALTH_POLL_MS);
   return at === Infinity ? undefined : Math.max(1, Math.ceil(at - now));
+}
+
+/** CloudWatch tells Corral nothing: a forward rollout gated on alarms (held or moving) reads them again after ALARM_POLL_MS. */
+function alarmPoll(desired: Desired, rollout: RolloutDecision): number | undefined {
+  if (desired.paused || !desired.spec.alarms?.length || !rollout.guarded || !rollout.record) return undefined;
+  return ALARM_POLL_MS;
+}
+
+function earliest(...delays: (number | undefined)[]): number | undefined {
+  const known = delays.filter((d): d is number => d !== undefined);
+  return known.length === 0 ? undefined : Math.min(...known);
 }
 
 function planDeletion(desired: Desired, fleet: FleetView, previous: ServiceStatus | undefined, now: number): Plan {
@@ -145,7 +168,8 @@ function backoffEvents(before: BackoffRecord | undefined, after: BackoffRecord |
 }
 
 function pauseEvents(desired: Desired, previous: ServiceStatus | undefined): PlanEvent[] {
-  const wasPaused = previous?.phase === 'Paused';
+  // A canary waiting at a pause step shows Paused too, but that is not the user's pause.
+  const wasPaused = previous?.phase === 'Paused' && previous.rollout?.waiting === undefined;
   if (desired.paused && !wasPaused) return [{ type: 'RolloutPaused', message: 'Paused: starting and stopping nothing until resumed' }];
   if (!desired.paused && wasPaused && !desired.deleting) return [{ type: 'RolloutResumed', message: 'Resumed' }];
   return [];

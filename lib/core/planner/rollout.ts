@@ -1,4 +1,6 @@
+import type { AlarmReading } from './alarm-gate.js';
 import type { FleetView } from './fleet-view.js';
+import { gateOnAlarms, type Promotion, takePromotion } from './rollout-gates.js';
 import type { Desired, PlanEvent, RolloutRecord, ServiceStatus } from './types.js';
 
 /** Why a forward rollout failed, as a condition reason. */
@@ -20,6 +22,8 @@ export interface RolloutDecision {
   fullyAvailable: boolean;
   /** Deadline and circuit breaker apply: moving from a stable revision to another one. */
   guarded: boolean;
+  /** A user's promotion not yet used (by an alarm hold): for the canary's steps. */
+  promotion?: Promotion;
   events: PlanEvent[];
 }
 
@@ -30,7 +34,13 @@ export interface RolloutDecision {
  * first deployment has nothing to protect or return to, so crash-loop backoff alone governs it,
  * and a rollback returns to what worked and is not itself rolled back.
  */
-export function decideRollout(desired: Desired, fleet: FleetView, previous: ServiceStatus | undefined, now: number): RolloutDecision {
+export function decideRollout(
+  desired: Desired,
+  fleet: FleetView,
+  previous: ServiceStatus | undefined,
+  now: number,
+  alarms?: AlarmReading,
+): RolloutDecision {
   const spec = desired.spec;
   const replicas = Math.max(0, Math.floor(spec.replicas));
   const events: PlanEvent[] = [];
@@ -45,13 +55,13 @@ export function decideRollout(desired: Desired, fleet: FleetView, previous: Serv
         }
       : undefined;
 
-  let choice = chooseTarget(desired, stable, failure !== undefined);
+  let choice = chooseTarget(desired, stable, failure);
   let fullyAvailable = isFullyAvailable(fleet, choice.target, replicas);
   if (fullyAvailable) {
     stable = choice.target;
     // A stopped rollout whose tasks made it after all is simply done.
     if (choice.target === desired.revision) failure = undefined;
-    choice = chooseTarget(desired, stable, failure !== undefined);
+    choice = chooseTarget(desired, stable, failure);
   }
 
   const others = fleet.notStopped - (fleet.byRevision.get(choice.target)?.notStopped ?? 0);
@@ -61,7 +71,8 @@ export function decideRollout(desired: Desired, fleet: FleetView, previous: Serv
   if (continuing && (needed || failure)) {
     record = { ...previousRecord };
   } else if (needed || failure) {
-    record = { revision: choice.target, startedAt: now, lastProgressAt: now, failures: 0 };
+    // Promotions made before this rollout began are not for it.
+    record = { revision: choice.target, startedAt: now, lastProgressAt: now, failures: 0, promotionsSeen: desired.promotion?.count ?? 0 };
     if (needed) events.push({ type: 'RolloutStarted', message: startedMessage(desired, choice.target, stable, failure, fleet) });
   } else if (continuing && fullyAvailable && !previousRecord.failedRevision) {
     const first = previous?.stableRevision === undefined;
@@ -73,22 +84,41 @@ export function decideRollout(desired: Desired, fleet: FleetView, previous: Serv
     });
   }
 
+  const guarded = stable !== undefined && choice.target !== stable && !failure;
+  // Alarms and promotions apply to a forward rollout only; a rollback is never held.
+  let promotion: Promotion | undefined;
+  let gate: ReturnType<typeof gateOnAlarms> = { events: [] };
+  if (guarded && record) {
+    promotion = takePromotion(record, desired);
+    gate = gateOnAlarms({ record, spec, alarms, promotion, name: desired.name });
+    promotion = gate.promotion;
+    events.push(...gate.events);
+    if (gate.held) record.held = gate.held;
+    else delete record.held;
+  } else if (record) {
+    delete record.held;
+  }
+  // A hold, a canary's pause step and a user's pause all stop the deadline clock.
+  const holding = desired.paused || gate.held !== undefined || record?.waiting !== undefined;
   if (record) {
-    applyPause(record, desired.paused, now);
-    if (!desired.paused) noteProgress(record, fleet);
+    applyPause(record, holding, now);
+    if (!holding) noteProgress(record, fleet);
   }
 
-  const guarded = stable !== undefined && choice.target !== stable && !failure;
   if (guarded && record) {
     for (const f of fleet.failures) if (f.view.task.revision === choice.target && !f.wasAvailable) record.failures++;
-    const tripped = desired.paused ? undefined : tripReason(record, spec.failureThreshold, spec.progressDeadlineSeconds, now);
+    const tripped: { reason: string; kind: FailureKind } | undefined = desired.aborted
+      ? { reason: 'aborted by the user', kind: 'Aborted' }
+      : (gate.tripped ?? (holding ? undefined : tripReason(record, spec.failureThreshold, spec.progressDeadlineSeconds, now)));
     if (tripped) {
       failure = { revision: desired.revision, ...tripped };
-      choice = chooseTarget(desired, stable, true);
+      choice = chooseTarget(desired, stable, failure);
+      promotion = undefined;
+      delete record.held;
       events.push({
-        type: 'RolloutFailed',
+        type: tripped.kind === 'Aborted' ? 'RolloutAborted' : 'RolloutFailed',
         message:
-          `Rollout of revision ${desired.revision} failed: ${tripped.reason}; ` +
+          `Rollout of revision ${desired.revision} ${tripped.kind === 'Aborted' ? 'aborted by the user' : `failed: ${tripped.reason}`}; ` +
           (choice.rollingBack ? `rolling back to revision ${stable}` : 'stopping where it is (autoRollback is off)'),
       });
       record = choice.rollingBack
@@ -118,17 +148,19 @@ export function decideRollout(desired: Desired, fleet: FleetView, previous: Serv
     failure,
     fullyAvailable,
     guarded: guarded && !failure,
+    ...(promotion && !failure ? { promotion } : {}),
     events,
   };
 }
 
+/** After a failure, back to the stable revision if autoRollback allows it; an abort always goes back. */
 function chooseTarget(
   desired: Desired,
   stable: number | undefined,
-  failed: boolean,
+  failure: { kind: FailureKind } | undefined,
 ): { target: number; rollingBack: boolean; frozen: boolean } {
-  if (!failed) return { target: desired.revision, rollingBack: false, frozen: false };
-  if (desired.spec.autoRollback && stable !== undefined && stable !== desired.revision) {
+  if (!failure) return { target: desired.revision, rollingBack: false, frozen: false };
+  if ((desired.spec.autoRollback || failure.kind === 'Aborted') && stable !== undefined && stable !== desired.revision) {
     return { target: stable, rollingBack: true, frozen: false };
   }
   return { target: desired.revision, rollingBack: false, frozen: true };
@@ -148,7 +180,7 @@ export function isFullyAvailable(fleet: FleetView, revision: number, replicas: n
  * Example: last progress at t=100 s, paused t=200..500 s, deadline 600 s → the rollout fails at
  * t=1000 s, not at t=700 s.
  */
-function applyPause(record: RolloutRecord, paused: boolean, now: number): void {
+export function applyPause(record: RolloutRecord, paused: boolean, now: number): void {
   if (paused && record.pausedAt === undefined) record.pausedAt = now;
   if (!paused && record.pausedAt !== undefined) {
     const pause = Math.max(0, now - record.pausedAt);
@@ -203,10 +235,13 @@ function startedMessage(
   if (stable === undefined && others === 0) {
     return `Deploying revision ${target}: ${spec.replicas} ${spec.replicas === 1 ? 'task' : 'tasks'}`;
   }
+  const bounds = `maxSurge ${spec.maxSurge}, maxUnavailable ${spec.maxUnavailable}`;
   const how =
     spec.strategy === 'Recreate'
       ? 'Recreate'
-      : `RollingUpdate, maxSurge ${spec.maxSurge}, maxUnavailable ${spec.maxUnavailable}`;
+      : spec.strategy === 'Canary' && stable !== undefined
+        ? `Canary, ${spec.steps?.length ?? 0} ${spec.steps?.length === 1 ? 'step' : 'steps'}, ${bounds}`
+        : `RollingUpdate, ${bounds}`;
   const from = stable !== undefined && stable !== target ? `, replacing revision ${stable}` : '';
   return `Rollout of revision ${target} started (${how})${from}`;
 }

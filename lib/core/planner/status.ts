@@ -66,11 +66,13 @@ function phaseOf(input: StatusInput, counts: ServiceCounts): ServicePhase {
   const { desired, rollout, backoff, fleet } = input;
   if (desired.deleting) return 'Terminating';
   if (desired.paused) return 'Paused';
+  if (rollout.record?.waiting?.kind === 'untilPromoted') return 'Paused';
   if (rollout.failure) {
     // After an automatic rollback, a later change of the spec (a scale) is a fresh rollout of the
     // stable revision: it progresses and completes like any other; the failed revision stays
     // rolled back until a new one is applied.
     if (rollout.rollingBack && laterThanFailure(input)) return rollout.fullyAvailable ? 'Available' : 'Progressing';
+    if (rollout.failure.kind === 'Aborted') return 'Aborted';
     return rollout.rollingBack && rollout.fullyAvailable ? 'RolledBack' : 'Failed';
   }
   if (rollout.fullyAvailable) return 'Available';
@@ -91,9 +93,14 @@ function messageOf(phase: ServicePhase, input: StatusInput, counts: ServiceCount
     case 'Terminating':
       return fleet.notStopped > 0 ? `Deleting: waiting for ${plural(fleet.notStopped, 'task')} to stop` : 'Deleted: no tasks remain';
     case 'Paused':
+      if (!input.desired.paused && rollout.record?.waiting) return canaryClause(rollout.record, target, replicas, input.desired.name);
       return rollout.record
         ? `Rollout of revision ${target} paused: ${counts.updated} of ${replicas} updated, ${counts.available} available`
         : `Paused: ${counts.available} of ${replicas} tasks available (revision ${target})`;
+    case 'Aborted':
+      return rollout.fullyAvailable
+        ? `Rollout of revision ${failure!.revision} aborted: back on revision ${target}, ${replicas} of ${replicas} tasks available`
+        : `Rollout of revision ${failure!.revision} aborted: rolling back to revision ${target} (${targetAvailable} of ${replicas} available)`;
     case 'RolledBack':
       return `Rolled back to revision ${target} after revision ${failure!.revision} failed: ${failure!.reason}`;
     case 'Failed':
@@ -110,6 +117,10 @@ function messageOf(phase: ServicePhase, input: StatusInput, counts: ServiceCount
     case 'Pending':
       return `Starting ${plural(replicas, 'task')} of revision ${target}`;
     case 'Progressing':
+      if (rollout.record?.held) return `Rollout of revision ${target} held: ${rollout.record.held.message}`;
+      if (rollout.record?.steps !== undefined && rollout.guarded) {
+        return `${canaryClause(rollout.record, target, replicas, input.desired.name)}: ${targetAvailable} new available, ${plural(others, 'old task')} remaining`;
+      }
       return others > 0
         ? `Waiting for rollout to finish: ${targetAvailable} of ${replicas} new tasks available (revision ${target}), ${plural(others, 'old task')} remaining`
         : `Waiting for revision ${target}: ${targetAvailable} of ${replicas} tasks available`;
@@ -126,7 +137,11 @@ function progressing(input: StatusInput, phase: ServicePhase): ServiceCondition 
   if (rollout.failure) {
     return condition(previous, now, 'Progressing', false, rollout.failure.kind, `Revision ${rollout.failure.revision} failed: ${rollout.failure.reason}`);
   }
+  if (phase === 'Paused' && !input.desired.paused) {
+    return condition(previous, now, 'Progressing', false, 'CanaryPaused', 'Waiting for promote at a canary pause step');
+  }
   if (phase === 'Paused') return condition(previous, now, 'Progressing', false, 'RolloutPaused', 'Paused: starting and stopping nothing');
+  if (rollout.record?.held) return condition(previous, now, 'Progressing', false, rollout.record.held.reason, rollout.record.held.message);
   if (rollout.fullyAvailable) {
     return condition(previous, now, 'Progressing', true, 'NewRevisionAvailable', `Revision ${rollout.target} is available`);
   }
@@ -146,6 +161,17 @@ function condition(
   const before = previous?.conditions.find((c) => c.type === type);
   const lastTransitionTime = before && before.status === status ? before.lastTransitionTime : now;
   return { type, status, reason, message, lastTransitionTime };
+}
+
+/** "Canary of revision 5 at step 2 of 3, weight 25% (1 of 4 tasks)" and what it waits for. */
+function canaryClause(record: NonNullable<ServiceStatus['rollout']>, target: number, replicas: number, name: string): string {
+  const steps = record.steps ?? 0;
+  const step = Math.min(record.step ?? 0, steps);
+  const weight = record.weight ?? 0;
+  const at = `Canary of revision ${target} at step ${Math.min(step + 1, steps)} of ${steps}, weight ${weight}% (${Math.ceil((replicas * weight) / 100)} of ${replicas} tasks)`;
+  if (record.waiting?.kind === 'untilPromoted') return `${at}: waiting for promote (corral rollout promote ${name}, --full for all steps)`;
+  if (record.waiting?.kind === 'timed') return `${at}: pausing until ${new Date(record.waiting.endsAt).toISOString()}`;
+  return at;
 }
 
 export function plural(n: number, noun: string): string {

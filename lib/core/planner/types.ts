@@ -6,8 +6,11 @@
  * cannot re-derive from ECS and that status.
  */
 
+import type { AlarmReading } from './alarm-gate.js';
+import type { CanaryStep } from './canary.js';
+
 /** How a new revision replaces the old one. */
-export type RolloutStrategy = 'RollingUpdate' | 'Recreate';
+export type RolloutStrategy = 'RollingUpdate' | 'Recreate' | 'Canary';
 
 /**
  * The slice of a service spec the planner needs, with every default filled and every
@@ -31,6 +34,10 @@ export interface PlannerSpec {
   autoRollback: boolean;
   /** Whether tasks of the wanted revision have a container health check. */
   hasHealthCheck: boolean;
+  /** Canary only: the steps, in order. */
+  steps?: readonly CanaryStep[];
+  /** CloudWatch alarms gating a rollout; the shell reads their states into `Observed.alarms`. */
+  alarms?: readonly string[];
 }
 
 /** What the user wants, as of one generation of the service record. */
@@ -47,6 +54,10 @@ export interface Desired {
   paused: boolean;
   /** Delete: stop every task, then ask for the service's records to be removed. */
   deleting: boolean;
+  /** Promotions the user asked for (a counter, so a repeated request is not lost or doubled); `full` skips every step. */
+  promotion?: { count: number; full: boolean };
+  /** The user aborted the rollout of `revision`: back to the stable revision, marked Aborted. */
+  aborted?: boolean;
   /** Per-revision facts for tasks of other revisions; a missing entry falls back to `spec`. */
   revisionSpecs?: Record<number, { hasHealthCheck: boolean; image?: string }>;
   /** Every revision kept for the service, and how many to keep: the plan prunes the rest. */
@@ -104,6 +115,8 @@ export interface Observed {
   tasks: readonly ObservedTask[];
   /** The status the last reconcile wrote; absent for a service never reconciled. */
   status?: ServiceStatus;
+  /** States of `spec.alarms`, when the spec has any and a rollout may be under way. */
+  alarms?: AlarmReading;
 }
 
 /** One task to launch with RunTask. */
@@ -138,7 +151,12 @@ export type PlanEventType =
   | 'RolloutResumed'
   | 'Available'
   | 'Terminating'
-  | 'ServiceRemoved';
+  | 'ServiceRemoved'
+  | 'CanaryStep'
+  | 'CanaryPromoted'
+  | 'AlarmFiringAtStart'
+  | 'RolloutHeld'
+  | 'RolloutAborted';
 
 /** Types of the events recorded from what the shell's calls did (afterLaunch) and from requests. */
 export type OutcomeEventType = 'TasksStarted' | 'RunTaskFailed' | 'TaskDefinitionRejected' | 'Stalled';
@@ -184,6 +202,7 @@ export type ServicePhase =
   | 'Failed'
   | 'RolledBack'
   | 'Paused'
+  | 'Aborted'
   | 'Terminating';
 
 /** Task counts as observed at the reconcile (before the plan is applied). */
@@ -224,13 +243,29 @@ export interface RolloutRecord {
   /** Why it failed, for messages. */
   failureReason?: string;
   /** Which guard failed it, as a condition reason. */
-  failureKind?: 'ProgressDeadlineExceeded' | 'CircuitBreakerTripped';
+  failureKind?: 'ProgressDeadlineExceeded' | 'CircuitBreakerTripped' | 'AlarmFired' | 'Aborted';
   /** The spec generation it failed at: a later change (a scale) is a fresh rollout of the stable revision. */
   failedGeneration?: number;
   /** Set while paused: when the pause began. */
   pausedAt?: number;
   /** Total time spent paused, for display. */
   pausedMs?: number;
+  /** Promotions (Desired.promotion.count) this rollout has taken into account. */
+  promotionsSeen?: number;
+  /** A user promoted past the alarms that were already firing when the rollout started. */
+  firingAtStartAccepted?: boolean;
+  /** Why the rollout is held (alarms firing since its start, unreadable or missing); no starts or stops meanwhile. */
+  held?: { reason: 'AlarmFiringAtStart' | 'AlarmsUnreadable' | 'AlarmMissing'; message: string };
+  /** Canary: index of the step in progress (0-based; `steps` once every step is done). */
+  step?: number;
+  /** Canary: how many steps there are. */
+  steps?: number;
+  /** Canary: the weight in force, in percent of replicas on `revision`. */
+  weight?: number;
+  /** Canary: when the step in progress began. */
+  stepStartedAt?: number;
+  /** Canary: waiting in a pause, for promote or until a time. */
+  waiting?: { kind: 'untilPromoted' } | { kind: 'timed'; endsAt: number };
 }
 
 /** Crash-loop backoff of the whole service. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backoffDelayMs, rolloutBounds } from '../../../lib/core/planner/index.js';
 import type { Desired, ObservedTask, PlannerSpec } from '../../../lib/core/planner/index.js';
+import { canaryCount } from '../../../lib/core/planner/canary.js';
 import { FleetSimulator, makeSpec } from './simulator.js';
 import type { Behavior, Step } from './simulator.js';
 
@@ -18,6 +19,25 @@ const specArb: fc.Arbitrary<PlannerSpec> = fc
   })
   .map((r) => makeSpec({ ...r, maxSurge: r.maxSurge === 0 && r.maxUnavailable === 0 ? 1 : r.maxSurge }));
 
+/** Canary specs: random growing weights and pauses (open and timed). */
+const canarySpecArb: fc.Arbitrary<PlannerSpec> = fc
+  .record({
+    spec: specArb,
+    steps: fc.array(
+      fc.oneof(
+        fc.integer({ min: 1, max: 100 }).map((setWeight) => ({ setWeight })),
+        fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }).map((seconds) => ({ pause: seconds === undefined ? {} : { seconds } })),
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+  })
+  .map(({ spec, steps }) => {
+    let weight = 0;
+    const growing = steps.map((s) => ('setWeight' in s ? { setWeight: (weight = Math.max(weight, s.setWeight)) } : s));
+    return { ...spec, strategy: 'Canary' as const, steps: growing };
+  });
+const anySpecArb = fc.oneof(specArb, specArb, canarySpecArb);
+
 /** Things that happen in the world between and around reconciles. */
 type Op =
   | { kind: 'progress'; index: number }
@@ -28,7 +48,8 @@ type Op =
   | { kind: 'newRevision'; behavior: Behavior }
   | { kind: 'pause' }
   | { kind: 'resume' }
-  | { kind: 'scale'; replicas: number };
+  | { kind: 'scale'; replicas: number }
+  | { kind: 'promote'; full: boolean };
 
 const index = fc.nat({ max: 50 });
 const calmOps: fc.Arbitrary<Op>[] = [
@@ -47,6 +68,7 @@ const chaosOps: fc.Arbitrary<Op>[] = [
   fc.constant({ kind: 'pause' as const }),
   fc.constant({ kind: 'resume' as const }),
   fc.integer({ min: 0, max: 8 }).map((replicas) => ({ kind: 'scale' as const, replicas })),
+  fc.boolean().map((full) => ({ kind: 'promote' as const, full })),
 ];
 
 function apply(sim: FleetSimulator, op: Op): void {
@@ -65,6 +87,7 @@ function apply(sim: FleetSimulator, op: Op): void {
     case 'pause': sim.update({ paused: true }); return;
     case 'resume': sim.update({ paused: false }); return;
     case 'scale': sim.update({ spec: { replicas: op.replicas } }); return;
+    case 'promote': sim.promote(op.full); return;
   }
 }
 
@@ -88,11 +111,16 @@ function checkStep(sim: FleetSimulator, step: Step): void {
   }
   if (plan.start.length > 0) expect(sim.notStopped(before) + plan.start.length).toBeLessThanOrEqual(maxTasks);
   // the planner's own stops never bring availability below the floor (or below where crashes left it)
-  if (spec.strategy === 'RollingUpdate') {
+  if (spec.strategy !== 'Recreate') {
     const available = sim.available(before, plan.status, now, desired);
     const stoppedArns = new Set(plan.stop.map((s) => s.taskArn));
     const left = available.filter((t) => !stoppedArns.has(t.taskArn)).length;
     expect(left).toBeGreaterThanOrEqual(Math.min(minAvailable, available.length));
+  }
+  // a canary step never puts more tasks on the new revision than its weight
+  const rollout = plan.status.rollout;
+  if (spec.strategy === 'Canary' && rollout?.steps !== undefined && (rollout.step ?? 0) < rollout.steps) {
+    expect(sim.live(step.after, plan.status.revision).length).toBeLessThanOrEqual(canaryCount(replicas, rollout.weight ?? 0));
   }
   if (desired.paused) {
     expect(plan.start).toEqual([]);
@@ -127,7 +155,7 @@ function stable(spec: PlannerSpec): FleetSimulator {
 describe('planner properties', () => {
   it('every plan keeps the surge, availability, steady-state and pause rules under random events', () => {
     fc.assert(
-      fc.property(specArb, fc.array(fc.oneof(...chaosOps), { maxLength: 80 }), (spec, ops) => {
+      fc.property(anySpecArb, fc.array(fc.oneof(...chaosOps), { maxLength: 80 }), (spec, ops) => {
         const sim = stable(spec);
         for (const op of ops) apply(sim, op);
         sim.reconcile();
@@ -151,7 +179,7 @@ describe('planner properties', () => {
 
   it('never runs more than replicas + maxSurge tasks at any moment of a rollout with fixed replicas', () => {
     fc.assert(
-      fc.property(specArb, fc.array(fc.oneof(...calmOps, index.map((i) => ({ kind: 'crash' as const, index: i }))), { maxLength: 60 }), (spec, ops) => {
+      fc.property(anySpecArb, fc.array(fc.oneof(...calmOps, index.map((i) => ({ kind: 'crash' as const, index: i }))), { maxLength: 60 }), (spec, ops) => {
         const sim = stable(spec);
         sim.update({ revision: 2 });
         const { maxTasks } = rolloutBounds(spec.replicas, spec.strategy, spec.maxSurge, spec.maxUnavailable);

@@ -1,5 +1,6 @@
 import { plan } from '../../../lib/core/planner/index.js';
 import type { Desired, ObservedTask, Plan, PlannerSpec, ServiceStatus } from '../../../lib/core/planner/index.js';
+import type { AlarmReading } from '../../../lib/core/planner/alarm-gate.js';
 
 /** How tasks of a revision behave once RUNNING. */
 export type Behavior = 'healthy' | 'unhealthy' | 'crash';
@@ -49,6 +50,8 @@ export class FleetSimulator {
   desired: Desired;
   behaviors = new Map<number, Behavior>();
   steps: Step[] = [];
+  /** What a DescribeAlarms of the spec's alarms would answer now. */
+  alarms: AlarmReading | undefined;
   private nextId = 0;
 
   constructor(spec: PlannerSpec, revision = 1) {
@@ -77,7 +80,7 @@ export class FleetSimulator {
 
   reconcile(): Plan {
     const before = this.snapshot();
-    const result = plan(this.desired, { tasks: before, status: this.status }, this.now);
+    const result = plan(this.desired, { tasks: before, status: this.status, ...(this.alarms ? { alarms: this.alarms } : {}) }, this.now);
     for (const stop of result.stop) {
       const task = this.tasks.find((t) => t.taskArn === stop.taskArn);
       if (!task) throw new Error(`planner stopped an unknown task ${stop.taskArn}`);
@@ -100,6 +103,11 @@ export class FleetSimulator {
     this.status = result.status;
     this.steps.push({ plan: result, desired: this.desired, before, after: this.snapshot(), now: this.now });
     return result;
+  }
+
+  /** `POST /services/{name}/promote` (`{"full": true}` with `full`). */
+  promote(full = false): void {
+    this.update({ promotion: { count: (this.desired.promotion?.count ?? 0) + 1, full } });
   }
 
   advance(ms: number): void {

@@ -150,7 +150,14 @@ describe('validateServiceSpec rules', () => {
     ['health check start period too long', { ...minimal, healthCheck: { command: ['CMD', 'x'], startPeriodSeconds: 301 } }, 'healthCheck.startPeriodSeconds', /0 to 300/],
     ['health check unknown field', { ...minimal, healthCheck: { command: ['CMD', 'x'], interval: 5 } }, 'healthCheck.interval', /not a known field; did you mean "intervalSeconds"/],
     ['rollout not an object', { ...minimal, rollout: 'fast' }, 'rollout', /.+/],
-    ['rollout strategy unknown', { ...minimal, rollout: { strategy: 'BlueGreen' } }, 'rollout.strategy', /"RollingUpdate" or "Recreate"/],
+    ['rollout strategy unknown', { ...minimal, rollout: { strategy: 'BlueGreen' } }, 'rollout.strategy', /"RollingUpdate", "Recreate" or "Canary"/],
+    ['canary without steps', { ...minimal, rollout: { strategy: 'Canary' } }, 'rollout.steps', /required when strategy is Canary/],
+    ['steps without canary', { ...minimal, rollout: { steps: [{ setWeight: 50 }] } }, 'rollout.steps', /only for strategy Canary \(strategy is RollingUpdate\)/],
+    ['canary weight above 100', { ...minimal, rollout: { strategy: 'Canary', steps: [{ setWeight: 101 }] } }, 'rollout.steps[0]', /setWeight.*1\.\.100|"setWeight": 1\.\.100/],
+    ['canary weight going down', { ...minimal, rollout: { strategy: 'Canary', steps: [{ setWeight: 50 }, { pause: {} }, { setWeight: 25 }] } }, 'rollout.steps[2].setWeight', /below an earlier step's weight \(50\)/],
+    ['canary pause with an unknown field', { ...minimal, rollout: { strategy: 'Canary', steps: [{ pause: { minutes: 5 } }] } }, 'rollout.steps[0]', /.+/],
+    ['alarms not names', { ...minimal, rollout: { alarms: [''] } }, 'rollout.alarms[0]', /alarm name/],
+    ['alarms repeated', { ...minimal, rollout: { alarms: ['a', 'a'] } }, 'rollout.alarms', /distinct/],
     ['maxSurge over 100%', { ...minimal, rollout: { maxSurge: '101%' } }, 'rollout.maxSurge', /"0%" to "100%"/],
     ['maxSurge negative', { ...minimal, rollout: { maxSurge: -1 } }, 'rollout.maxSurge', /count from 0/],
     ['maxSurge fractional percent', { ...minimal, rollout: { maxSurge: '2.5%' } }, 'rollout.maxSurge', /percentage/],
@@ -228,5 +235,26 @@ describe('loadBalancers entries the schema refuses', () => {
   it.each([[[null]], [['arn']], [[{ targetGroupArn: 'x' }, null]]])('are reported once, without a crash: %j', (loadBalancers) => {
     const result = validateServiceSpec({ image: 'nginx', replicas: 1, loadBalancers });
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('canary and alarm fields', () => {
+  it('keeps the steps and alarms it was given, in order', () => {
+    const result = validateServiceSpec({
+      image: 'nginx:1.27',
+      replicas: 4,
+      rollout: { strategy: 'Canary', steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: { seconds: 20 } }], alarms: ['web-5xx'] },
+    });
+    expect(result.ok && result.spec.rollout).toMatchObject({
+      strategy: 'Canary',
+      steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: { seconds: 20 } }],
+      alarms: ['web-5xx'],
+    });
+  });
+
+  it('leaves steps and alarms out of a spec that has none, so older specs read back the same', () => {
+    const result = validateServiceSpec({ image: 'nginx:1.27', replicas: 2 });
+    expect(result.ok && Object.keys(result.spec.rollout)).not.toContain('steps');
+    expect(result.ok && Object.keys(result.spec.rollout)).not.toContain('alarms');
   });
 });
