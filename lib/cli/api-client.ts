@@ -80,6 +80,14 @@ export class CorralApi {
     return this.named('service', name, () => this.json('POST', `/services/${seg(name)}/resume`, {}));
   }
 
+  promote(name: string, full: boolean): Promise<unknown> {
+    return this.json('POST', `/services/${seg(name)}/promote`, full ? { full: true } : {});
+  }
+
+  abort(name: string): Promise<unknown> {
+    return this.json('POST', `/services/${seg(name)}/abort`, {});
+  }
+
   events(name: string): Promise<{ events: ServiceEvent[] }> {
     return this.named('service', name, () => this.json('GET', `/services/${seg(name)}/events`));
   }

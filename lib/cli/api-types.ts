@@ -19,6 +19,8 @@ export interface ServiceStatus {
   counts?: StatusCounts;
   message?: string;
   conditions?: unknown;
+  /** The rollout in progress; a canary's `step` (0-based), `steps` and `weight` (percent on the new revision). */
+  rollout?: { step?: number; steps?: number; weight?: number };
 }
 
 export type Spec = Record<string, unknown>;

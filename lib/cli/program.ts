@@ -135,11 +135,14 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     ['pause', 'pause the rollout: nothing is started or stopped'],
     ['resume', 'resume a paused rollout'],
     ['undo', 'roll back to the previous stable revision (or --to-revision N)'],
+    ['promote', 'move a canary to its next step (--full: skip every remaining step); also lets a rollout held by an alarm that was firing at its start go on'],
+    ['abort', 'stop the rollout and go back to the stable revision at full count (phase Aborted)'],
   ] as const) {
     const command = rollout.command(verb).description(description).argument('<name>');
     if (verb === 'undo') command.option('--to-revision <n>', 'revision to roll back to');
+    if (verb === 'promote') command.option('--full', 'skip every remaining step');
     command.action(
-      action((ctx, name: string, options: { toRevision?: string }) => rolloutActionCommand(ctx, verb as RolloutAction, name, options)),
+      action((ctx, name: string, options: { toRevision?: string; full?: boolean }) => rolloutActionCommand(ctx, verb as RolloutAction, name, options)),
     );
   }
 

@@ -9,7 +9,7 @@ export interface RolloutStatusOptions {
   interval?: string;
 }
 
-const FAILED_PHASES = new Set(['Failed', 'RolledBack']);
+const FAILED_PHASES = new Set(['Failed', 'RolledBack', 'Aborted']);
 
 /**
  * `rollout status NAME`: polls the service until the rollout of its current generation ends.

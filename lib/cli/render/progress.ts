@@ -17,7 +17,12 @@ export function progressLine(service: ServiceObject, paint: Paint, withBar: bool
   const available = counts.available ?? 0;
   const phase = paintPhase(paint, service.status?.phase);
   const numbers = `updated ${updated}/${desired}, available ${available}/${desired}`;
-  const revision = service.status?.revision === undefined ? '' : ` revision ${service.status.revision}`;
+  const rollout = service.status?.rollout;
+  const step =
+    rollout?.steps !== undefined && rollout.step !== undefined && rollout.step < rollout.steps
+      ? ` step ${rollout.step + 1}/${rollout.steps} weight ${rollout.weight ?? 0}%`
+      : '';
+  const revision = (service.status?.revision === undefined ? '' : ` revision ${service.status.revision}`) + step;
   if (!withBar) return `${service.name}: ${phase}${revision}: ${numbers}`;
   const done = Math.min(updated, available);
   const full = desired === 0 ? BAR_WIDTH : Math.min(BAR_WIDTH, Math.round((done / desired) * BAR_WIDTH));
