@@ -17,6 +17,8 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/services/{name}/rollback' },
   { method: 'POST', path: '/services/{name}/pause' },
   { method: 'POST', path: '/services/{name}/resume' },
+  { method: 'POST', path: '/services/{name}/promote' },
+  { method: 'POST', path: '/services/{name}/abort' },
   { method: 'GET', path: '/services/{name}/events' },
   { method: 'GET', path: '/jobs' },
   { method: 'GET', path: '/jobs/{name}' },

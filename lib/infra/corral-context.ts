@@ -14,6 +14,8 @@ export interface CorralContext {
   readonly subnetIds?: readonly string[];
   readonly securityGroupIds?: readonly string[];
   readonly assignPublicIp?: AssignPublicIp;
+  /** Alarms `rollout.alarms` may name start with this ('' for any alarm). */
+  readonly alarmNamePrefix?: string;
 }
 
 export class CorralContextError extends Error {
@@ -29,6 +31,7 @@ export const contextKeys = {
   subnetIds: 'corral:subnetIds',
   securityGroupIds: 'corral:securityGroupIds',
   assignPublicIp: 'corral:assignPublicIp',
+  alarmNamePrefix: 'corral:alarmNamePrefix',
 } as const;
 
 export function readCorralContext(scope: Construct): CorralContext {
@@ -39,6 +42,7 @@ export function readCorralContext(scope: Construct): CorralContext {
     subnetIds: optionalList(get(contextKeys.subnetIds), contextKeys.subnetIds),
     securityGroupIds: optionalList(get(contextKeys.securityGroupIds), contextKeys.securityGroupIds),
     assignPublicIp: optionalAssignPublicIp(get(contextKeys.assignPublicIp)),
+    alarmNamePrefix: alarmPrefix(get(contextKeys.alarmNamePrefix)),
   };
 }
 
@@ -57,6 +61,15 @@ function optionalList(value: unknown, key: string): string[] | undefined {
   }
   const trimmed = (items as string[]).map((item) => item.trim()).filter((item) => item !== '');
   return trimmed.length > 0 ? trimmed : undefined;
+}
+
+/** '' is a real choice here (any alarm), so it is kept rather than read as "not given". */
+function alarmPrefix(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !/^[^*?]{0,200}$/.test(value)) {
+    throw new CorralContextError(`${contextKeys.alarmNamePrefix} must be a string of at most 200 characters without * or ?`);
+  }
+  return value;
 }
 
 function optionalAssignPublicIp(value: unknown): AssignPublicIp | undefined {

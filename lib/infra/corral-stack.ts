@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { CorralApi } from './corral-api.js';
+import { AlarmReadPolicy } from './alarm-read-policy.js';
 import { readCorralContext, type CorralContext } from './corral-context.js';
 import { CorralFunction } from './corral-function.js';
 import { CorralManagedSecret, type CorralManagedSecretProps } from './corral-managed-secret.js';
@@ -43,6 +44,7 @@ export class CorralStack extends Stack {
   constructor(scope: Construct, id: string, props: CorralStackProps = {}) {
     super(scope, id, props);
     const context = { ...readCorralContext(this), ...props.corral };
+    const alarmNamePrefix = context.alarmNamePrefix ?? infraDefaults.alarmNamePrefix;
 
     this.table = new CorralTable(this, 'State');
     this.queues = new CorralQueues(this, 'Queues');
@@ -61,6 +63,7 @@ export class CorralStack extends Stack {
       EXECUTION_ROLE_ARN: this.taskRoles.executionRole.roleArn,
       TASK_ROLE_ARN: this.taskRoles.taskRole.roleArn,
       LOG_GROUP_PREFIX: infraDefaults.serviceLogGroupPrefix,
+      ALARM_NAME_PREFIX: alarmNamePrefix,
     };
     const settings = infraDefaults.functions;
     const rotation = new CorralFunction(this, 'RotationFunction', {
@@ -112,6 +115,8 @@ export class CorralStack extends Stack {
     });
     // The dispatcher's full sweep runs the reconciler's code, so it cleans up stray targets too.
     new TrafficPolicy(this, 'Traffic', { roles: [reconciler.role, dispatcher.role] });
+    // Rollout alarm gates: the reconciler (and the sweep) read them, the API checks names on PUT.
+    new AlarmReadPolicy(this, 'RolloutAlarms', { roles: [api.role, reconciler.role, dispatcher.role], alarmNamePrefix });
 
     // Secret metadata (rotation dates, tags, ARN from a name) of the secrets a spec may name:
     // the API checks them on PUT; DescribeSecret never returns a value.

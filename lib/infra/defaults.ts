@@ -7,6 +7,11 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
  * 15 minutes (SQS's DelaySeconds limit), and the API is a low-traffic control plane.
  */
 export const infraDefaults = {
+  /**
+   * Alarms a rollout may be gated on start with this (`-c corral:alarmNamePrefix=...`; '' allows
+   * any): the functions may read only those alarms, and the API refuses other names.
+   */
+  alarmNamePrefix: 'corral-',
   /** Log group names of the services' tasks: `<prefix><service>`. */
   serviceLogGroupPrefix: '/corral/services/',
   logRetention: RetentionDays.ONE_MONTH,
