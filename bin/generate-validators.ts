@@ -11,7 +11,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import { transformSync } from 'esbuild';
 import jobSchema from '../schema/job-spec.schema.json' with { type: 'json' };
 import serviceSchema from '../schema/service-spec.schema.json' with { type: 'json' };
-import { rollbackRequestSchema, scaleRequestSchema } from '../lib/core/spec/request-schemas.js';
+import { promoteRequestSchema, rollbackRequestSchema, scaleRequestSchema } from '../lib/core/spec/request-schemas.js';
 
 export const generatedValidatorsPath = fileURLToPath(new URL('../lib/core/spec/generated/validators.js', import.meta.url));
 
@@ -21,6 +21,7 @@ const schemas: Record<string, AnySchemaObject> = {
   validateJobSpecSchema: jobSchema,
   validateScaleRequestSchema: scaleRequestSchema,
   validateRollbackRequestSchema: rollbackRequestSchema,
+  validatePromoteRequestSchema: promoteRequestSchema,
 };
 
 /** Ajv's helper for maxLength/minLength in code points, replaced by the same count in plain code. */

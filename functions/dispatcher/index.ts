@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDynamoClients, createEcsClient, createSqsClient } from '../../lib/aws/clients.js';
+import { createCloudWatchClient, createDynamoClients, createEcsClient, createSqsClient } from '../../lib/aws/clients.js';
 import { JobStore } from '../../lib/aws/job-store.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
 import { createTrafficPorts } from '../../lib/aws/traffic-clients.js';
@@ -13,7 +13,7 @@ import { reconcilerDependencies } from '../../lib/reconciler/dependencies.js';
 
 const logger = new Logger({ serviceName: 'corral-dispatcher' });
 const environment = readEnvironment();
-const clients = { ...createDynamoClients(), ecs: createEcsClient(), sqs: createSqsClient() };
+const clients = { ...createDynamoClients(), ecs: createEcsClient(), sqs: createSqsClient(), cloudwatch: createCloudWatchClient() };
 const reconciler = reconcilerDependencies(environment, clients, logger, createTrafficPorts());
 
 /**

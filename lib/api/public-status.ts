@@ -14,6 +14,34 @@ export interface PublicStatus {
   message: string;
   conditions: (Omit<ServiceStatus['conditions'][number], 'lastTransitionTime'> & { lastTransitionTime: string })[];
   paused: boolean;
+  /** The rollout in progress (absent once one completed): a canary's step and weight, a hold's reason. */
+  rollout?: PublicRollout;
+}
+
+export interface PublicRollout {
+  revision: number;
+  startedAt: string;
+  /** Canary: index (from 0) of the step in progress; equals `steps` once every step is done. */
+  step?: number;
+  steps?: number;
+  /** Canary: percent of replicas on the new revision. */
+  weight?: number;
+  /** Canary: waiting at a pause step, for promote or until `endsAt`. */
+  waiting?: { kind: 'untilPromoted' } | { kind: 'timed'; endsAt: string };
+  /** Why the rollout is held (an alarm firing since its start, alarms that cannot be read). */
+  held?: { reason: string; message: string };
+}
+
+function publicRollout(rollout: NonNullable<ServiceStatus['rollout']>): PublicRollout {
+  return {
+    revision: rollout.revision,
+    startedAt: new Date(rollout.startedAt).toISOString(),
+    ...(rollout.steps !== undefined ? { step: rollout.step ?? 0, steps: rollout.steps, weight: rollout.weight ?? 0 } : {}),
+    ...(rollout.waiting
+      ? { waiting: rollout.waiting.kind === 'timed' ? { kind: 'timed', endsAt: new Date(rollout.waiting.endsAt).toISOString() } : { kind: 'untilPromoted' } }
+      : {}),
+    ...(rollout.held ? { held: { ...rollout.held } } : {}),
+  };
 }
 
 export function publicStatus(record: ServiceRecord, status: ServiceStatus | undefined): PublicStatus {
@@ -40,5 +68,6 @@ export function publicStatus(record: ServiceRecord, status: ServiceStatus | unde
     message: status.message,
     conditions: status.conditions.map((c) => ({ ...c, lastTransitionTime: new Date(c.lastTransitionTime).toISOString() })),
     paused: record.paused,
+    ...(status.rollout ? { rollout: publicRollout(status.rollout) } : {}),
   };
 }

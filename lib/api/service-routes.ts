@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
+  validatePromoteRequest,
   validateRollbackRequest,
   validateScaleRequest,
   validateServiceName,
@@ -22,6 +23,9 @@ export interface Route {
   path: string;
   handler: RouteHandler;
 }
+
+/** Phases in which a generation's rollout is over. */
+const endedPhases = new Set(['Available', 'RolledBack', 'Aborted', 'Failed']);
 
 /** Job task definitions are family `corral-job-<job>`, so no service may be called `job-…`. */
 const reservedPrefix = 'job-';
@@ -48,6 +52,16 @@ export function serviceRoutes(store: StateStore, secrets: SecretStore): Route[] 
 
   async function respondWith(statusCode: number, record: ServiceRecord, headers: Record<string, string> = {}): Promise<APIGatewayProxyResult> {
     return json(statusCode, await view(record), { ETag: etag(record.generation), ...headers });
+  }
+
+  /** Promote and abort act on a rollout of the current generation; one that has ended is a 409. */
+  async function requireRolloutInProgress(record: ServiceRecord, action: 'promote' | 'abort') {
+    const status = (await store.getStatus(record.name))?.status;
+    const settled = status !== undefined && status.observedGeneration >= record.generation && endedPhases.has(status.phase);
+    if (settled || (status !== undefined && record.abortedRevision === record.revision)) {
+      throw new ConflictApiError(`service ${record.name} has no rollout in progress to ${action} (phase ${status.phase})`);
+    }
+    return status;
   }
 
   const routes: Route[] = [
@@ -141,6 +155,40 @@ export function serviceRoutes(store: StateStore, secrets: SecretStore): Route[] 
         return respondWith(200, record);
       },
     })),
+    {
+      method: 'POST', path: '/services/{name}/promote',
+      handler: async (event) => {
+        const name = serviceName(event);
+        const result = validatePromoteRequest(parseJsonBody(event, { optional: true }));
+        if (!result.ok) throw new ValidationError(result.errors);
+        const ifMatch = ifMatchGeneration(event);
+        const current = await mustGet(name);
+        await requireRolloutInProgress(current, 'promote');
+        const record = await translateStoreErrors(() =>
+          store.updateService(name, (latest) => {
+            const count = (latest.promotion?.count ?? 0) + 1;
+            return { promotion: { count, fullCount: result.full ? count : (latest.promotion?.fullCount ?? 0) } };
+          }, { ifMatch }));
+        return respondWith(200, record);
+      },
+    },
+    {
+      method: 'POST', path: '/services/{name}/abort',
+      handler: async (event) => {
+        const name = serviceName(event);
+        parseJsonBody(event, { optional: true });
+        const ifMatch = ifMatchGeneration(event);
+        const current = await mustGet(name);
+        const status = await requireRolloutInProgress(current, 'abort');
+        if (status?.stableRevision === undefined || status.stableRevision === current.revision) {
+          throw new ConflictApiError(`service ${name} has no stable revision to go back to: revision ${current.revision} is its first`);
+        }
+        const record = current.abortedRevision === current.revision
+          ? current
+          : await translateStoreErrors(() => store.updateService(name, (latest) => ({ abortedRevision: latest.revision }), { ifMatch }));
+        return respondWith(200, record);
+      },
+    },
     {
       method: 'GET', path: '/services/{name}/events',
       handler: async (event) => {

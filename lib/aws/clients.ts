@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -21,6 +22,7 @@ export interface AwsClients {
   ecs: ECSClient;
   secrets: SecretsManagerClient;
   sqs: SQSClient;
+  cloudwatch: CloudWatchClient;
 }
 
 /** The clients one function uses: a Lambda builds (and its bundle carries) only those. */
@@ -55,11 +57,22 @@ export function createSecretsClient(options: ClientOptions = {}): SecretsManager
   return new SecretsManagerClient(sdkConfig(options));
 }
 
+/** Reads rollout alarms (DescribeAlarms). */
+export function createCloudWatchClient(options: ClientOptions = {}): CloudWatchClient {
+  return new CloudWatchClient(sdkConfig(options));
+}
+
 export function createSqsClient(options: ClientOptions = {}): SQSClient {
   return new SQSClient(sdkConfig(options));
 }
 
 /** Every client: local mode and the tests, which run all the functions in one process. */
 export function createAwsClients(options: ClientOptions = {}): AwsClients {
-  return { ...createDynamoClients(options), ecs: createEcsClient(options), secrets: createSecretsClient(options), sqs: createSqsClient(options) };
+  return {
+    ...createDynamoClients(options),
+    ecs: createEcsClient(options),
+    secrets: createSecretsClient(options),
+    sqs: createSqsClient(options),
+    cloudwatch: createCloudWatchClient(options),
+  };
 }

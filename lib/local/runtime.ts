@@ -129,6 +129,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const reconcilerDeps = assembleReconcilerDependencies({
     documents: clients.documents,
     ecs: clients.ecs,
+    cloudwatch: clients.cloudwatch,
     tableName,
     cluster: localCluster,
     requeue: new BusRequeue(bus, localQueues.requeue),

@@ -1,6 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { CloudWatchAlarmStates } from '../aws/alarm-states.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TrafficPorts } from '../aws/traffic.js';
 import { EcsContainerRuntime, type EcsRuntimeOptions } from '../aws/ecs-runtime.js';
@@ -16,6 +18,7 @@ import type { TaskDefinitionSettings } from './task-definitions.js';
 export interface ReconcilerWiring {
   documents: DynamoDBDocumentClient;
   ecs: ECSClient;
+  cloudwatch: CloudWatchClient;
   tableName: string;
   cluster: EcsRuntimeOptions;
   requeue: Requeue;
@@ -32,6 +35,7 @@ export function assembleReconcilerDependencies(wiring: ReconcilerWiring): Omit<R
     state: createStateStore(wiring.documents, wiring.tableName, wiring.clock),
     leases: new DynamoLeaseStore(wiring.documents, wiring.tableName),
     runtime: new EcsContainerRuntime(wiring.ecs, wiring.cluster),
+    alarms: new CloudWatchAlarmStates(wiring.cloudwatch),
     requeue: wiring.requeue,
     clock: wiring.clock,
     logger: wiring.logger,
@@ -43,7 +47,7 @@ export function assembleReconcilerDependencies(wiring: ReconcilerWiring): Omit<R
 /** The reconciler's ports on real AWS clients, from the stack's environment. */
 export function reconcilerDependencies(
   environment: CorralEnvironment,
-  clients: Pick<AwsClients, 'documents' | 'ecs' | 'sqs'>,
+  clients: Pick<AwsClients, 'documents' | 'ecs' | 'sqs' | 'cloudwatch'>,
   logger: Logger,
   traffic?: TrafficPorts,
 ): Omit<ReconcilerDependencies, 'holder'> {
@@ -51,6 +55,7 @@ export function reconcilerDependencies(
     ...(traffic ? { traffic } : {}),
     documents: clients.documents,
     ecs: clients.ecs,
+    cloudwatch: clients.cloudwatch,
     tableName: environment.tableName,
     cluster: {
       cluster: environment.clusterArn,

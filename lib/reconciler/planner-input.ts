@@ -13,6 +13,8 @@ export function desiredOf(record: ServiceRecord, revisions: RevisionRecord[]): D
     revision: record.revision,
     paused: record.paused,
     deleting: record.deleting,
+    ...(record.promotion ? { promotion: record.promotion } : {}),
+    ...(record.abortedRevision !== undefined && record.abortedRevision === record.revision ? { aborted: true } : {}),
     spec: {
       replicas: spec.replicas,
       strategy: spec.rollout.strategy,

@@ -2,6 +2,8 @@ import type { Clock } from '../clock.js';
 import type { Lease } from '../core/lease/index.js';
 import { afterLaunch, isStalled, plan, stalledStatus, type LaunchReport, type Plan, type PlanEvent, type ServiceStatus } from '../core/planner/index.js';
 import { serviceStartedBy } from '../core/task-definition.js';
+import type { AlarmReading } from '../core/planner/alarm-gate.js';
+import type { AlarmStates } from '../aws/alarm-states.js';
 import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
 import type { NewServiceEvent, ReconcileState, ReconcileWrite, ServicePartition } from '../aws/state-store.js';
 import { TerminalError } from './errors.js';
@@ -20,6 +22,8 @@ export interface HeldLease {
 export interface ReconcileDependencies {
   state: ReconcileState;
   runtime: ContainerRuntime;
+  /** Rollout alarm gates (CloudWatch). */
+  alarms: AlarmStates;
   clock: Clock;
   taskDefinitions: TaskDefinitionSettings;
   lease: HeldLease;
@@ -55,7 +59,9 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
   if (isStalled(previous, record.generation)) return {};
 
   const observe = () => deps.runtime.observe(serviceStartedBy(name));
-  const decide = (observed: EcsTask[]) => recordingStalls(deps, partition, decideWithTraffic(deps, trafficInput(partition, observed, deps.clock.now())));
+  const alarms = await readAlarms(deps, partition);
+  const decide = (observed: EcsTask[]) =>
+    recordingStalls(deps, partition, decideWithTraffic(deps, trafficInput(partition, observed, alarms, deps.clock.now())));
   let tasks = deps.snapshot ?? (await observe());
   let choice = await decide(tasks);
   if (deps.snapshot && (choice.acts || hasWork(choice.plan, previous))) {
@@ -98,10 +104,28 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
   return requeue(decision.requeueAfterMs);
 }
 
-function trafficInput(partition: ServicePartition, tasks: EcsTask[], now: number): TrafficDecisionInput {
+function trafficInput(partition: ServicePartition, tasks: EcsTask[], alarms: AlarmReading | undefined, now: number): TrafficDecisionInput {
   const { record, status, revisions } = partition;
   const desired = desiredOf(record, revisions);
-  return { name: record.name, desired, revisions, previous: status, tasks, planned: (observed) => plan(desired, { tasks: observed, ...(status ? { status } : {}) }, now) };
+  return {
+    name: record.name, desired, revisions, previous: status, tasks,
+    planned: (observed) => plan(desired, { tasks: observed, ...(status ? { status } : {}), ...(alarms ? { alarms } : {}) }, now),
+  };
+}
+
+/** Phases in which this generation's rollout is over: nothing an alarm could gate. */
+const rolloutOver = new Set(['Available', 'RolledBack', 'Aborted', 'Failed']);
+
+/**
+ * The states of `rollout.alarms` (one DescribeAlarms per 100), read only while a rollout of this
+ * generation may be under way, so a converged service costs no CloudWatch call.
+ */
+async function readAlarms(deps: ReconcileDependencies, partition: ServicePartition): Promise<AlarmReading | undefined> {
+  const names = partition.record.spec.rollout.alarms;
+  if (!names?.length) return undefined;
+  const status = partition.status;
+  if (status && status.observedGeneration === partition.record.generation && rolloutOver.has(status.phase)) return undefined;
+  return deps.alarms.read(names);
 }
 
 /** Records a TerminalError from `work` in the status before passing it on. */

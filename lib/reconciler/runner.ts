@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../clock.js';
 import type { Lease } from '../core/lease/index.js';
+import type { AlarmStates } from '../aws/alarm-states.js';
 import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
 import { ThrottledError } from '../aws/ecs-errors.js';
 import type { TrafficPorts } from '../aws/traffic.js';
@@ -18,6 +19,7 @@ export interface ReconcilerDependencies {
   state: ReconcileState & Pick<ServiceSpecs, 'getService' | 'listServices'>;
   leases: LeaseStore & PendingPasses;
   runtime: ContainerRuntime;
+  alarms: AlarmStates;
   requeue: Requeue;
   clock: Clock;
   logger: Logger;

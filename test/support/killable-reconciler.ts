@@ -37,7 +37,7 @@ export function killableReconciler(rt: TestRuntime, killAfter: number, holder: s
   const elb = new ElasticLoadBalancingV2Client(sdkConfig(localClientOptions(rt.awsUrl)));
   const cloudMap = new ServiceDiscoveryClient(sdkConfig(localClientOptions(rt.awsUrl)));
   let calls = 0;
-  for (const client of [clients.dynamo, clients.ecs, elb, cloudMap]) {
+  for (const client of [clients.dynamo, clients.ecs, clients.cloudwatch, elb, cloudMap]) {
     (client.middlewareStack as { add(m: unknown, o: unknown): void }).add(
       (next: InitializeHandler<object, MetadataBearer>) => async (args: InitializeHandlerArguments<object>) => {
         if (calls >= killAfter) throw new ReconcilerKilled(killAfter);
@@ -52,7 +52,7 @@ export function killableReconciler(rt: TestRuntime, killAfter: number, holder: s
   return {
     deps: {
       ...assembleReconcilerDependencies({
-        documents: clients.documents, ecs: clients.ecs, tableName: rt.tableName, cluster: localCluster,
+        documents: clients.documents, ecs: clients.ecs, cloudwatch: clients.cloudwatch, tableName: rt.tableName, cluster: localCluster,
         requeue: base.requeue, clock: rt.clock, logger: base.logger, taskDefinitions: localTaskDefinitions,
         traffic: { targetGroups: new ElbTargetGroups(elb), registry: new CloudMapRegistry(cloudMap) },
       }),

@@ -10,6 +10,10 @@ export interface ServiceRecord extends RevisionPointers {
   spec: ServiceSpec;
   paused: boolean;
   deleting: boolean;
+  /** Promotions asked for (POST /promote): a counter, so each is seen once; `fullCount` is the count at the last `full` one. */
+  promotion?: { count: number; fullCount: number };
+  /** POST /abort: the revision whose rollout the user stopped (back to stable, phase Aborted). */
+  abortedRevision?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -52,6 +56,8 @@ export function toServiceRecord(item: Record<string, any>): ServiceRecord {
     revision: Number(item.revision), latestRevision: Number(item.latestRevision),
     ...(item.previousRevision !== undefined ? { previousRevision: Number(item.previousRevision) } : {}),
     paused: Boolean(item.paused), deleting: Boolean(item.deleting),
+    ...(item.promotion ? { promotion: { count: Number(item.promotion.count), fullCount: Number(item.promotion.fullCount ?? 0) } } : {}),
+    ...(item.abortedRevision !== undefined ? { abortedRevision: Number(item.abortedRevision) } : {}),
     createdAt: item.createdAt, updatedAt: item.updatedAt,
   };
 }

@@ -9,6 +9,14 @@ import { toRevisionRecord, toServiceRecord, type ServiceRecord } from './records
 import { toStoredVariables } from '../variable-items.js';
 
 /**
+ * What a new rollout starts without: the promotions and the abort of the one before. A change that
+ * keeps the revision (a scale in mid-rollout) keeps them.
+ */
+function freshRollout(current: ServiceRecord, revision: number): Partial<ServiceRecord> {
+  return revision === current.revision ? {} : { promotion: undefined, abortedRevision: undefined };
+}
+
+/**
  * Spec items: the desired state the API writes. Every write is conditional on the generation it
  * read, so two concurrent writers never lose an update silently: with `If-Match` the loser gets
  * GenerationMismatchError (412); without it the loser re-reads and applies its change on top. A
@@ -51,7 +59,7 @@ export class DynamoServiceSpecs {
       const now = this.timestamp();
       const { newRevision, ...pointers } = allocation;
       const record: ServiceRecord = current
-        ? { ...current, ...pointers, spec, generation: current.generation + 1, updatedAt: now }
+        ? { ...current, ...pointers, spec, generation: current.generation + 1, ...freshRollout(current, pointers.revision), updatedAt: now }
         : { name, generation: 1, spec, ...pointers, paused: false, deleting: false, createdAt: now, updatedAt: now };
       await this.commit(record, current?.generation, newRevision);
       return { record, created: !current, newRevision: newRevision !== undefined };
@@ -71,7 +79,10 @@ export class DynamoServiceSpecs {
   async rollbackService(name: string, toRevision: number, options: WriteOptions = {}): Promise<ServiceRecord> {
     const target = await this.revisionTemplate(name, toRevision);
     if (!target) throw new NotFoundError('revision', `${name}/${toRevision}`);
-    return this.change(name, options, (current) => ({ record: { ...current, ...rollbackTo(current, { revision: toRevision, template: target }) } }));
+    // A revision rolled back to is a fresh rollout, even one the user once aborted.
+    return this.change(name, options, (current) => ({
+      record: { ...current, ...rollbackTo(current, { revision: toRevision, template: target }), ...freshRollout(current, -1) },
+    }));
   }
 
   /**

@@ -36,7 +36,8 @@ export function judgeAlarms(input: {
   if (reading.kind === 'unreadable') return { kind: 'holdUnreadable', reason: reading.reason };
   if (reading.missing.length > 0) return { kind: 'missing', alarms: [...reading.missing] };
   const firing = reading.states.filter((state) => state.value === 'ALARM');
-  const entered = firing.find((state) => state.transitionedAt >= rolloutStartedAt);
+  // Strictly after: an alarm stamped at the very instant the rollout started was firing when it began.
+  const entered = firing.find((state) => state.transitionedAt > rolloutStartedAt);
   if (entered) return { kind: 'fail', alarm: entered.name, reason: entered.reason };
   if (firing.length > 0 && !input.firingAtStartAccepted) return { kind: 'holdFiringAtStart', alarms: firing.map((state) => state.name) };
   return { kind: 'pass' };

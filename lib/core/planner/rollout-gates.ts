@@ -13,7 +13,7 @@ export function takePromotion(record: RolloutRecord, desired: Desired): Promotio
   const seen = record.promotionsSeen ?? 0;
   record.promotionsSeen = count;
   if (count <= seen) return undefined;
-  return desired.promotion?.full ? 'full' : 'step';
+  return (desired.promotion?.fullCount ?? 0) > seen ? 'full' : 'step';
 }
 
 export interface AlarmGateOutcome {

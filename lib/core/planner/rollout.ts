@@ -71,8 +71,8 @@ export function decideRollout(
   if (continuing && (needed || failure)) {
     record = { ...previousRecord };
   } else if (needed || failure) {
-    // Promotions made before this rollout began are not for it.
-    record = { revision: choice.target, startedAt: now, lastProgressAt: now, failures: 0, promotionsSeen: desired.promotion?.count ?? 0 };
+    // The store resets the promotion counter with every new revision, so every promote counts.
+    record = { revision: choice.target, startedAt: now, lastProgressAt: now, failures: 0 };
     if (needed) events.push({ type: 'RolloutStarted', message: startedMessage(desired, choice.target, stable, failure, fleet) });
   } else if (continuing && fullyAvailable && !previousRecord.failedRevision) {
     const first = previous?.stableRevision === undefined;

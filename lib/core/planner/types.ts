@@ -54,8 +54,11 @@ export interface Desired {
   paused: boolean;
   /** Delete: stop every task, then ask for the service's records to be removed. */
   deleting: boolean;
-  /** Promotions the user asked for (a counter, so a repeated request is not lost or doubled); `full` skips every step. */
-  promotion?: { count: number; full: boolean };
+  /**
+   * Promotions the user asked for: a counter, so a repeated request is neither lost nor doubled;
+   * `fullCount` is the count at the latest promote that skips every step (0: none).
+   */
+  promotion?: { count: number; fullCount: number };
   /** The user aborted the rollout of `revision`: back to the stable revision, marked Aborted. */
   aborted?: boolean;
   /** Per-revision facts for tasks of other revisions; a missing entry falls back to `spec`. */

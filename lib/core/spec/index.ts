@@ -3,8 +3,10 @@ export { fargateSizeProblem } from './fargate-sizes.js';
 export { validateJobSpec, type JobSpec } from './job-spec.js';
 export { NAME_MAX_LENGTH, NAME_PATTERN, validateJobName, validateServiceName } from './names.js';
 export {
+  validatePromoteRequest,
   validateRollbackRequest,
   validateScaleRequest,
+  type PromoteRequest,
   type RollbackRequest,
   type ScaleRequest,
 } from './requests.js';

@@ -9,6 +9,16 @@ export const scaleRequestSchema = {
   errorMessage: 'must be a JSON object like {"replicas": 3}',
 };
 
+/** Body of POST /services/{name}/promote. */
+export const promoteRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    full: { type: 'boolean', errorMessage: 'must be true or false' },
+  },
+  errorMessage: 'must be a JSON object like {"full": true} or {}',
+};
+
 /** Body of POST /services/{name}/rollback. */
 export const rollbackRequestSchema = {
   type: 'object',

@@ -13,6 +13,8 @@ describe('judgeAlarms', () => {
       { kind: 'fail', alarm: 'errors', reason: 'Threshold Crossed' }],
     ['an alarm already firing at the start holds the rollout', read(alarm('errors', 'ALARM', started - 1)), false,
       { kind: 'holdFiringAtStart', alarms: ['errors'] }],
+    ['an alarm stamped at the very instant the rollout started counts as firing at the start', read(alarm('errors', 'ALARM', started)), false,
+      { kind: 'holdFiringAtStart', alarms: ['errors'] }],
     ['once a user promoted past it, an alarm firing since before the start no longer holds', read(alarm('errors', 'ALARM', started - 1)), true, { kind: 'pass' }],
     ['a new firing fails even when an older one was accepted',
       read(alarm('old', 'ALARM', started - 1), alarm('new', 'ALARM', started + 9)), true, { kind: 'fail', alarm: 'new', reason: 'new reason' }],

@@ -107,7 +107,8 @@ export class FleetSimulator {
 
   /** `POST /services/{name}/promote` (`{"full": true}` with `full`). */
   promote(full = false): void {
-    this.update({ promotion: { count: (this.desired.promotion?.count ?? 0) + 1, full } });
+    const count = (this.desired.promotion?.count ?? 0) + 1;
+    this.update({ promotion: { count, fullCount: full ? count : (this.desired.promotion?.fullCount ?? 0) } });
   }
 
   advance(ms: number): void {

@@ -10,3 +10,4 @@ export declare const validateServiceSpecSchema: CompiledValidator;
 export declare const validateJobSpecSchema: CompiledValidator;
 export declare const validateScaleRequestSchema: CompiledValidator;
 export declare const validateRollbackRequestSchema: CompiledValidator;
+export declare const validatePromoteRequestSchema: CompiledValidator;

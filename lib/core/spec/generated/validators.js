@@ -1991,8 +1991,50 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
   validate13.errors = vErrors;
   return errors === 0;
 }
+const validatePromoteRequestSchema = validate14;
+const schema15 = { "type": "object", "additionalProperties": false, "properties": { "full": { "type": "boolean", "errorMessage": "must be true or false" } }, "errorMessage": 'must be a JSON object like {"full": true} or {}' };
+function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    for (const key0 in data) {
+      if (!(key0 === "full")) {
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema15, data };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    if (data.full !== void 0) {
+      let data0 = data.full;
+      if (typeof data0 !== "boolean") {
+        const err1 = { instancePath: instancePath + "/full", schemaPath: "#/properties/full/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema15.properties.full.type, parentSchema: schema15.properties.full, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err2 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema15.type, parentSchema: schema15, data };
+    if (vErrors === null) {
+      vErrors = [err2];
+    } else {
+      vErrors.push(err2);
+    }
+    errors++;
+  }
+  validate14.errors = vErrors;
+  return errors === 0;
+}
 export {
   validateJobSpecSchema,
+  validatePromoteRequestSchema,
   validateRollbackRequestSchema,
   validateScaleRequestSchema,
   validateServiceSpecSchema
