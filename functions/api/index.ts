@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createApiHandler } from '../../lib/api/app.js';
-import { createDynamoClients, createSecretsClient } from '../../lib/aws/clients.js';
+import { CloudWatchAlarmStates } from '../../lib/aws/alarm-states.js';
+import { createCloudWatchClient, createDynamoClients, createSecretsClient } from '../../lib/aws/clients.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
 import { createStateStore } from '../../lib/aws/state-store.js';
 import { JobStore } from '../../lib/aws/job-store.js';
@@ -10,7 +11,7 @@ import { secretRoutes } from '../../lib/api/secret-routes.js';
 import { systemClock } from '../../lib/clock.js';
 
 const environment = readEnvironment();
-const clients = { ...createDynamoClients(), secrets: createSecretsClient() };
+const clients = { ...createDynamoClients(), secrets: createSecretsClient(), cloudwatch: createCloudWatchClient() };
 
 /** The API Lambda behind API Gateway (IAM auth): the same handler local mode serves. */
 const store = createStateStore(clients.documents, environment.tableName, systemClock);
@@ -19,6 +20,7 @@ const secrets = createSecretStore(clients.secrets);
 export const handler = createApiHandler({
   store,
   secrets,
+  alarms: { states: new CloudWatchAlarmStates(clients.cloudwatch), namePrefix: environment.alarmNamePrefix },
   logger: new Logger({ serviceName: 'corral-api' }),
   extraRoutes: [
     ...secretRoutes({

@@ -5,6 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { SecretStore } from '../aws/secret-store.js';
 import type { StateStore } from '../aws/state-store.js';
+import type { RolloutAlarmChecks } from './alarm-references.js';
 import { NotFoundApiError } from './errors.js';
 import { errorResponse } from './error-response.js';
 import { requestIdOf, requestIdResponseHeader } from './request-id.js';
@@ -14,6 +15,8 @@ export interface ApiDependencies {
   store: StateStore;
   /** Where PUT checks that every secret a spec names is tagged corral:managed=true. */
   secrets: SecretStore;
+  /** Where PUT checks `rollout.alarms`; without it the names are not checked (the reconciler holds on a missing one). */
+  alarms?: RolloutAlarmChecks;
   logger: Logger;
   /** Route groups added by later features (jobs, secrets). */
   extraRoutes?: Route[];
@@ -23,7 +26,7 @@ export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Prom
 
 /** The API's middy chain: request-scoped logging, the router, the error contract. */
 export function createApiHandler(deps: ApiDependencies): ApiHandler {
-  const routes = [...serviceRoutes(deps.store, deps.secrets), ...(deps.extraRoutes ?? [])];
+  const routes = [...serviceRoutes(deps.store, deps.secrets, deps.alarms), ...(deps.extraRoutes ?? [])];
   const router = httpRouterHandler({
     routes,
     notFoundResponse: ({ method, path }: { method: string; path: string }) => {

@@ -14,6 +14,7 @@ import { checkIfMatch } from '../aws/generation-writes.js';
 import { ConflictApiError, NotFoundApiError, ValidationError } from './errors.js';
 import { createdLocation, etag, ifMatchGeneration, json, parseJsonBody, pathName } from './http.js';
 import { publicStatus } from './public-status.js';
+import { requireRolloutAlarms, type RolloutAlarmChecks } from './alarm-references.js';
 import { requireManagedSecrets } from './secret-references.js';
 import { translateStoreErrors } from './store-error-translation.js';
 
@@ -38,7 +39,7 @@ function serviceName(event: APIGatewayProxyEvent): string {
 }
 
 /** The service routes of the public contract; each records intent and leaves acting to the reconciler. */
-export function serviceRoutes(store: StateStore, secrets: SecretStore): Route[] {
+export function serviceRoutes(store: StateStore, secrets: SecretStore, alarms?: RolloutAlarmChecks): Route[] {
   async function view(record: ServiceRecord) {
     const status = await store.getStatus(record.name);
     return { name: record.name, generation: record.generation, spec: record.spec, status: publicStatus(record, status?.status) };
@@ -88,6 +89,7 @@ export function serviceRoutes(store: StateStore, secrets: SecretStore): Route[] 
         const result = validateServiceSpec(body);
         if (!result.ok) throw new ValidationError(result.errors, 'the service spec is invalid');
         await requireManagedSecrets(secrets, result.spec.secrets);
+        if (alarms) await requireRolloutAlarms(alarms, result.spec.rollout.alarms);
         const { record, created } = await translateStoreErrors(() => store.putService(name, result.spec, { ifMatch }));
         return created ? respondWith(201, record, createdLocation(event)) : respondWith(200, record);
       },

@@ -1,3 +1,5 @@
+import { DEFAULT_ALARM_NAME_PREFIX } from '../core/planner/defaults.js';
+
 /**
  * The Lambda functions' settings, from the environment variables the stack sets
  * (lib/infra). Read once per cold start; a missing required one fails loudly.
@@ -12,6 +14,8 @@ export interface CorralEnvironment {
   executionRoleArn: string;
   taskRoleArn: string;
   logGroupPrefix: string;
+  /** Rollout alarms must be named with this ('' for any), as the stack's IAM allows. */
+  alarmNamePrefix: string;
   rotationFunctionArn?: string;
   region: string;
 }
@@ -37,6 +41,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): CorralEnv
     executionRoleArn: env.EXECUTION_ROLE_ARN ?? '',
     taskRoleArn: env.TASK_ROLE_ARN ?? '',
     logGroupPrefix: env.LOG_GROUP_PREFIX ?? '/corral/services/',
+    alarmNamePrefix: env.ALARM_NAME_PREFIX ?? DEFAULT_ALARM_NAME_PREFIX,
     ...(env.ROTATION_FUNCTION_ARN ? { rotationFunctionArn: env.ROTATION_FUNCTION_ARN } : {}),
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
   };

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_ALARM_NAME_PREFIX } from '../core/planner/defaults.js';
 
 /**
  * Every tunable of the stack in one place. The numbers follow from how the functions behave:
@@ -11,7 +12,7 @@ export const infraDefaults = {
    * Alarms a rollout may be gated on start with this (`-c corral:alarmNamePrefix=...`; '' allows
    * any): the functions may read only those alarms, and the API refuses other names.
    */
-  alarmNamePrefix: 'corral-',
+  alarmNamePrefix: DEFAULT_ALARM_NAME_PREFIX,
   /** Log group names of the services' tasks: `<prefix><service>`. */
   serviceLogGroupPrefix: '/corral/services/',
   logRetention: RetentionDays.ONE_MONTH,

@@ -4,6 +4,8 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { systemClock, type Clock } from '../clock.js';
 import { createApiHandler } from '../api/app.js';
+import { CloudWatchAlarmStates } from '../aws/alarm-states.js';
+import { DEFAULT_ALARM_NAME_PREFIX } from '../core/planner/defaults.js';
 import { createAwsClients, localClientOptions, type AwsClients } from '../aws/clients.js';
 import { createTrafficPorts } from '../aws/traffic-clients.js';
 import { createStateStore, type StateStore } from '../aws/state-store.js';
@@ -180,6 +182,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const apiHandler = createApiHandler({
     store,
     secrets,
+    alarms: { states: new CloudWatchAlarmStates(clients.cloudwatch), namePrefix: DEFAULT_ALARM_NAME_PREFIX },
     logger: logger.createChild({ serviceName: 'corral-api' }),
     extraRoutes: [...secretRoutes({ secrets, store, rotationFunctionArn }), ...jobRoutes({ jobs, secrets, clock })],
   });

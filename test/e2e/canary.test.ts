@@ -136,6 +136,22 @@ describe('canary rollouts in local mode', () => {
     client.destroy();
   });
 
+  it('PUT refuses alarms Corral could not read or that do not exist, naming the field, and stores nothing', async () => {
+    rt = await startTestRuntime();
+    const client = cloudwatch();
+    await alarm(client, 'corral-web-5xx');
+    const spec = (alarms: string[]) => ({ image: 'web:1', replicas: 1, rollout: { alarms } });
+    const outside = await call(rt.apiUrl, 'PUT', '/services/web', spec(['corral-web-5xx', 'web-latency']));
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.details).toEqual([{ field: 'rollout.alarms[1]', message: expect.stringMatching(/must start with "corral-"/) }]);
+    const missing = await call(rt.apiUrl, 'PUT', '/services/web', spec(['corral-web-typo']));
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details).toEqual([{ field: 'rollout.alarms[0]', message: 'alarm corral-web-typo does not exist in CloudWatch' }]);
+    expect((await call(rt.apiUrl, 'GET', '/services/web')).status).toBe(404);
+    expect((await call(rt.apiUrl, 'PUT', '/services/web', spec(['corral-web-5xx']))).status).toBe(201);
+    client.destroy();
+  });
+
   it('abort goes back to stable at full count, marked Aborted; undo after a canary goes back too', async () => {
     rt = await startTestRuntime();
     const steps = [{ setWeight: 25 }, { pause: {} }];

@@ -19,5 +19,10 @@ export const STOP_REASON_PREFIX = 'Corral: ';
  * this often (and once a hold is lifted, it moves on within this long).
  */
 export const ALARM_POLL_MS = 10_000;
+/**
+ * Rollout alarms are named with this unless the stack says otherwise (`corral:alarmNamePrefix`):
+ * the functions may read only those alarms, and local mode applies the same rule.
+ */
+export const DEFAULT_ALARM_NAME_PREFIX = 'corral-';
 /** How long a counted failure is remembered: ECS lists a stopped task for at least an hour. */
 export const FAILED_TASK_MEMORY_MS = 3_600_000;
