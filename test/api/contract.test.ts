@@ -8,6 +8,8 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations, documentOperation, type OperationDoc } from '../../lib/api/openapi/operations.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
+import type { VirtualClock } from '../../lib/local/virtual-clock.js';
+import { reconcileService } from '../../lib/reconciler/runner.js';
 
 /**
  * Sends each documented request through the API handler (local mode's server, which runs the
@@ -124,6 +126,29 @@ describe('the API answers as schema/openapi.json says', () => {
       expect((await send(op(action), 'web', { raw: huge })).status).toBe(413);
       expect((await send(op(action), 'web', { raw: '{}', contentType: 'text/plain' })).status).toBe(415);
     }
+
+    // Promote and abort need a rollout in progress: the reconciler is driven by hand here.
+    const reconcileCanary = async () => {
+      await reconcileService({ ...runtime.reconcilerDeps, holder: 'contract' }, 'canary');
+      await runtime.bus.runFor(runtime.clock as VirtualClock, 5_000);
+    };
+    const canary = (image: string) => ({ ...web, image, rollout: { minHealthySeconds: 0, strategy: 'Canary', steps: [{ setWeight: 50 }, { pause: {} }] } });
+    await send(op('putService'), 'canary', { body: canary('nginx:1.27') });
+    expect((await send(op('abortService'), 'canary')).status).toBe(409); // nothing to go back to yet
+    for (let i = 0; i < 6; i++) await reconcileCanary();
+    expect((await send(op('promoteService'), 'canary', { body: {} })).status).toBe(409); // its first rollout is over
+    await send(op('putService'), 'canary', { body: canary('nginx:1.28') });
+    await reconcileCanary();
+    for (const action of ['promoteService', 'abortService']) {
+      expect((await send(op(action), 'Bad!')).status).toBe(400);
+      expect((await send(op(action), 'ghost')).status).toBe(404);
+      expect((await send(op(action), 'canary', { ifMatch: '"1"' })).status).toBe(412);
+      expect((await send(op(action), 'canary', { raw: huge })).status).toBe(413);
+      expect((await send(op(action), 'canary', { raw: '{}', contentType: 'text/plain' })).status).toBe(415);
+    }
+    expect((await send(op('promoteService'), 'canary', { body: { full: 1 } })).status).toBe(400);
+    expect((await send(op('promoteService'), 'canary', { body: { full: true } })).status).toBe(200);
+    expect((await send(op('abortService'), 'canary')).status).toBe(200);
 
     expect((await send(op('deleteService'), 'web', { ifMatch: '"1"' })).status).toBe(412);
     expect((await send(op('deleteService'), 'web')).status).toBe(202);

@@ -1,6 +1,6 @@
 import jobSpecSchema from '../../../schema/job-spec.schema.json' with { type: 'json' };
 import serviceSpecSchema from '../../../schema/service-spec.schema.json' with { type: 'json' };
-import { rollbackRequestSchema, scaleRequestSchema } from '../../core/spec/request-schemas.js';
+import { promoteRequestSchema, rollbackRequestSchema, scaleRequestSchema } from '../../core/spec/request-schemas.js';
 import { toOpenApiSchema, type JsonSchema } from './schema-dialects.js';
 
 /**
@@ -12,6 +12,7 @@ export const requestSchemas = {
   JobSpec: jobSpecSchema,
   ScaleRequest: scaleRequestSchema,
   RollbackRequest: rollbackRequestSchema,
+  PromoteRequest: promoteRequestSchema,
 } as const satisfies Record<string, JsonSchema>;
 
 export type RequestSchemaName = keyof typeof requestSchemas;
@@ -32,7 +33,7 @@ const closed = (properties: Record<string, JsonSchema>, required: string[], desc
 const responseSchemas: Record<string, JsonSchema> = {
   ServiceStatus: closed(
     {
-      phase: { enum: ['Pending', 'Progressing', 'Available', 'Degraded', 'Failed', 'RolledBack', 'Paused', 'Terminating'] },
+      phase: { enum: ['Pending', 'Progressing', 'Available', 'Degraded', 'Failed', 'RolledBack', 'Paused', 'Aborted', 'Terminating'] },
       observedGeneration: { ...integer, description: 'The generation the reconciler last acted on; compare with generation.' },
       revision: { ...integer, description: 'The revision running or being rolled out.' },
       targetRevision: { ...integer, description: "The revision of the user's latest spec." },
@@ -51,6 +52,29 @@ const responseSchemas: Record<string, JsonSchema> = {
         ),
       },
       paused: { type: 'boolean' },
+      rollout: closed(
+        {
+          revision: { ...integer, description: 'The revision being rolled out (the stable one while rolling back).' },
+          startedAt: timestamp,
+          step: { ...integer, description: 'Canary: index (from 0) of the step in progress; equals steps once every step is done.' },
+          steps: { ...integer, description: 'Canary: how many steps there are.' },
+          weight: { ...integer, description: 'Canary: percent of replicas on the new revision.' },
+          waiting: {
+            oneOf: [
+              closed({ kind: { const: 'untilPromoted' } }, ['kind']),
+              closed({ kind: { const: 'timed' }, endsAt: timestamp }, ['kind', 'endsAt']),
+            ],
+            description: 'Canary: waiting at a pause step, for promote or until endsAt.',
+          },
+          held: closed(
+            { reason: { enum: ['AlarmFiringAtStart', 'AlarmsUnreadable', 'AlarmMissing'] }, message: string },
+            ['reason', 'message'],
+            'Why the rollout is held: nothing is started or stopped for it meanwhile.',
+          ),
+        },
+        ['revision', 'startedAt'],
+        'The rollout in progress; absent once one completed.',
+      ),
     },
     ['phase', 'observedGeneration', 'revision', 'targetRevision', 'counts', 'message', 'conditions', 'paused'],
   ),

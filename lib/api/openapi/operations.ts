@@ -84,6 +84,24 @@ export const operations: readonly OperationDoc[] = [
     responses: { 200: service(action === 'pause' ? 'Paused.' : 'Resumed.'), 400: badName, 404: notFound, 412: stale, 413: tooLarge, 415: notJson },
   })),
   {
+    method: 'POST', path: '/services/{name}/promote', operationId: 'promoteService', tag: 'services',
+    summary: 'Move a canary to its next step ({"full": true}: skip every remaining step); also lets go of a hold for an alarm firing since before the rollout',
+    body: { schema: 'PromoteRequest', required: false }, ifMatch: true,
+    responses: {
+      200: service('Promoted.'), 400: error('Invalid name or body.'), 404: notFound,
+      409: error('No rollout in progress to promote.'), 412: stale, 413: tooLarge, 415: notJson,
+    },
+  },
+  {
+    method: 'POST', path: '/services/{name}/abort', operationId: 'abortService', tag: 'services',
+    summary: 'Stop the rollout and go back to the stable revision at full count (phase Aborted)',
+    ifMatch: true,
+    responses: {
+      200: service('Aborting.'), 400: badName, 404: notFound,
+      409: error('No rollout in progress, or no stable revision to go back to.'), 412: stale, 413: tooLarge, 415: notJson,
+    },
+  },
+  {
     method: 'GET', path: '/services/{name}/events', operationId: 'listServiceEvents', tag: 'services', summary: 'Recent events of a service, newest first',
     responses: { 200: { description: 'Up to 50 events of the last week.', schema: 'ServiceEventList' }, 400: badName, 404: notFound },
   },
