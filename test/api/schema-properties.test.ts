@@ -52,7 +52,7 @@ function specs(schema: JsonSchema, extra: Record<string, fc.Arbitrary<unknown>> 
 }
 
 const requests = fc.oneof(
-  fc.record({ path: fc.constantFrom('/services/web', '/services/api', '/services/worker'), input: specs(serviceSchema as JsonSchema) }),
+  fc.record({ path: fc.constantFrom('/services/web', '/services/api', '/services/worker'), input: specs(serviceSchema as unknown as JsonSchema) }),
   fc.record({
     path: fc.constantFrom('/jobs/nightly', '/jobs/hourly'),
     input: specs(jobSchema as JsonSchema, {

@@ -117,8 +117,10 @@ function canaryProblems(rollout: RolloutPolicy, isClean: IsClean): FieldError[] 
   if (rollout.steps === undefined) return [{ field: 'rollout.steps', message: 'is required when strategy is Canary' }];
   const problems: FieldError[] = [];
   let highest = 0;
-  rollout.steps.forEach((step, index) => {
-    if (!('setWeight' in step)) return;
+  if (!Array.isArray(rollout.steps)) return [];
+  rollout.steps.forEach((step: unknown, index) => {
+    // Steps the schema refused are already reported; only well-formed weights are compared.
+    if (!isPlainObject(step) || typeof step.setWeight !== 'number') return;
     if (step.setWeight < highest) {
       problems.push({ field: fieldPath(fieldPath('rollout.steps', index), 'setWeight'), message: `must not be below an earlier step's weight (${highest})` });
     }
