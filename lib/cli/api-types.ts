@@ -20,7 +20,7 @@ export interface ServiceStatus {
   message?: string;
   conditions?: unknown;
   /** The rollout in progress; a canary's `step` (0-based), `steps` and `weight` (percent on the new revision). */
-  rollout?: { step?: number; steps?: number; weight?: number };
+  rollout?: { step?: number; steps?: number; weight?: number; waiting?: { kind: string } };
 }
 
 export type Spec = Record<string, unknown>;

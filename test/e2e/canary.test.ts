@@ -2,6 +2,7 @@ import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@
 import { afterEach, describe, expect, it } from 'vitest';
 import { localClientOptions } from '../../lib/aws/clients.js';
 import { reconcileService } from '../../lib/reconciler/runner.js';
+import { runCorral } from '../cli/run-cli.js';
 import { call } from '../support/http.js';
 import { isKilled, killableReconciler } from '../support/killable-reconciler.js';
 import { events, getService, startTestRuntime, TaskWatcher, type TestRuntime } from '../support/local-mode.js';
@@ -64,7 +65,14 @@ describe('canary rollouts in local mode', () => {
     expect(await byRevision('web')).toEqual({ new: 1, stable: 3 });
     expect((await status('web')).phase).toBe('Paused');
 
-    expect((await call(rt.apiUrl, 'POST', '/services/web/promote', {})).status).toBe(200);
+    // As a user sees it: `rollout status` stops at the pause step (exit 4) and names the command.
+    const env = { CORRAL_ENDPOINT: rt.apiUrl, HOME: '/tmp', NO_COLOR: '1' };
+    const waiting = await runCorral(['rollout', 'status', 'web', '--timeout', '10m'], env);
+    expect(waiting.code).toBe(4);
+    expect(waiting.stdout).toContain('service/web rollout paused at a canary step: Canary of revision 2 at step 2 of 2, weight 25% (1 of 4 tasks): waiting for promote (corral rollout promote web');
+    const promoted = await runCorral(['rollout', 'promote', 'web'], env);
+    expect(promoted.code).toBe(0);
+    expect(promoted.stdout.trim()).toBe('service/web promoted to the next step');
     expect(await rt.until(async () => (await status('web')).phase === 'Available', 5 * 60_000)).toBe(true);
     expect(await byRevision('web')).toEqual({ new: 4, stable: 0 });
     expect(rt.watcher.violations).toEqual([]);

@@ -63,6 +63,10 @@ function verdictText(service: ServiceObject, verdict: Verdict, ctx: CliContext):
   if (verdict === 'available') {
     return ctx.paint('green', `service/${service.name} rolled out: revision ${status.revision ?? '?'} available`);
   }
+  if (verdict === 'paused' && status.rollout?.waiting?.kind === 'untilPromoted') {
+    // A canary at a pause step: its message already names `corral rollout promote`.
+    return ctx.paint('yellow', `service/${service.name} rollout paused at a canary step${status.message ? `: ${status.message}` : ''}`);
+  }
   if (verdict === 'paused') {
     return ctx.paint('yellow', `service/${service.name} rollout paused${status.message ? `: ${status.message}` : ''}; resume it with: corral rollout resume ${service.name}`);
   }
