@@ -1,5 +1,5 @@
 import type { FieldError } from '../spec/field-error.js';
-import { nextCronAfter } from './cron-search.js';
+import { nextCronAfter } from './cron-calendar.js';
 
 /** Which days of a month a day-of-month field picks. */
 export type DayOfMonthRule =
@@ -21,10 +21,16 @@ export type DayOfWeekRule =
   /** "2#1": the first Monday of the month. */
   | { kind: 'nth'; weekday: number; nth: number };
 
-/** A parsed `cron(minutes hours day-of-month month day-of-week year)`, in UTC. */
+/**
+ * A parsed `cron(minutes hours day-of-month month day-of-week year)`: the fields as read, and the
+ * same schedule as a croner pattern (cron-calendar.ts does the calendar arithmetic). A cron
+ * schedule names local wall-clock times of the job's time zone.
+ */
 export interface CronSchedule {
   kind: 'cron';
   expression: string;
+  /** `second minute hour day-of-month month day-of-week year`, for croner (see cronerPattern). */
+  pattern: string;
   /** Ascending lists of the values each field allows. */
   minutes: readonly number[];
   hours: readonly number[];
@@ -33,6 +39,8 @@ export interface CronSchedule {
   /** The one of day-of-month and day-of-week that is not "?". */
   day: { field: 'day-of-month'; rule: DayOfMonthRule } | { field: 'day-of-week'; rule: DayOfWeekRule };
 }
+
+type CronFields = Omit<CronSchedule, 'kind' | 'expression' | 'pattern'>;
 
 interface FieldSpec {
   name: string;
@@ -101,9 +109,7 @@ function parse(expression: string): CronSchedule {
   if (!domAny && !dowAny) {
     throw new CronSyntaxError('day-of-month and day-of-week cannot both be set: use "?" in one of them');
   }
-  return {
-    kind: 'cron',
-    expression,
+  const read: CronFields = {
     minutes: parseList(minutes, minutesField),
     hours: parseList(hours, hoursField),
     months: parseList(month, monthField),
@@ -112,6 +118,51 @@ function parse(expression: string): CronSchedule {
       ? { field: 'day-of-week', rule: parseDayOfWeek(dayOfWeek) }
       : { field: 'day-of-month', rule: parseDayOfMonth(dayOfMonth) },
   };
+  return { kind: 'cron', expression, pattern: cronerPattern(read), ...read };
+}
+
+/**
+ * The croner pattern of a parsed EventBridge cron: all that differs between the two syntaxes is
+ * settled here, so croner sees plain lists.
+ * - Minutes and hours are spelled out as lists ("0/15" → "0,15,30,45"): croner then treats every
+ *   schedule as fixed wall-clock times, which gives the daylight saving rule of cron-calendar.ts
+ *   (a `*` or step would make it an interval job that runs a repeated hour twice).
+ * - "?" becomes "*" with day-of-month AND day-of-week (croner's domAndDow): the other field rules.
+ * - Weekdays go by name: EventBridge counts 1 = Sunday, croner 0 = Sunday. "6L" is croner's
+ *   "FRI#L", "2#1" its "MON#1"; a lone "L" (Saturday) arrives here as weekday 7.
+ * - The year field is croner's seventh; seconds are always 0.
+ * Example: cron(0/30 9-10 ? * 6L 2027) → "0 0,30 9,10 * 1,2,…,12 FRI#L 2027".
+ */
+function cronerPattern(read: CronFields): string {
+  const dayOfMonth = read.day.field === 'day-of-month' ? dayOfMonthPattern(read.day.rule) : '*';
+  const dayOfWeek = read.day.field === 'day-of-week' ? dayOfWeekPattern(read.day.rule) : '*';
+  const everyYear = read.years.length === yearField.max - yearField.min + 1;
+  return ['0', read.minutes.join(','), read.hours.join(','), dayOfMonth, read.months.join(','), dayOfWeek, everyYear ? '*' : read.years.join(',')].join(' ');
+}
+
+function dayOfMonthPattern(rule: DayOfMonthRule): string {
+  switch (rule.kind) {
+    case 'days':
+      return rule.days.join(',');
+    case 'last':
+      return 'L';
+    case 'lastWeekday':
+      return 'LW';
+    case 'nearestWeekday':
+      return `${rule.day}W`;
+  }
+}
+
+function dayOfWeekPattern(rule: DayOfWeekRule): string {
+  const name = (weekday: number) => dayOfWeekField.names![weekday - 1];
+  switch (rule.kind) {
+    case 'weekdays':
+      return rule.weekdays.map(name).join(',');
+    case 'lastInMonth':
+      return `${name(rule.weekday)}#L`;
+    case 'nth':
+      return `${name(rule.weekday)}#${rule.nth}`;
+  }
 }
 
 function parseDayOfMonth(text: string): DayOfMonthRule {

@@ -1,5 +1,4 @@
 import type { FieldError } from '../spec/field-error.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from './calendar.js';
 
 export type RateUnit = 'minute' | 'hour' | 'day';
 
@@ -12,7 +11,8 @@ export interface RateSchedule {
   periodMs: number;
 }
 
-const unitMs: Record<RateUnit, number> = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS };
+/** A rate's units as fixed lengths of absolute time: a day is 24 hours, daylight saving or not. */
+const unitMs: Record<RateUnit, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 /**
  * Parses `rate(value unit)` as EventBridge does: value a positive whole number, unit minute,

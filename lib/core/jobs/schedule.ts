@@ -1,9 +1,10 @@
 import type { FieldError } from '../spec/field-error.js';
 import { parseCron, type CronSchedule } from './cron.js';
-import { nextCronAfter, previousCronAtOrBefore } from './cron-search.js';
+import { nextCronAfter, previousCronAtOrBefore } from './cron-calendar.js';
 import { nextRateAfter, parseRate, previousRateAtOrBefore, type RateSchedule } from './rate.js';
+import { defaultTimeZone } from './time-zone.js';
 
-/** A job's schedule, parsed from EventBridge syntax. Times are epoch milliseconds, UTC. */
+/** A job's schedule, parsed from EventBridge syntax. Times are epoch milliseconds (absolute). */
 export type Schedule = RateSchedule | CronSchedule;
 
 /** Parses `rate(...)` or `cron(...)`; a FieldError on field "schedule" says what is wrong. */
@@ -24,15 +25,25 @@ export function isSchedule(parsed: Schedule | FieldError): parsed is Schedule {
 /**
  * The first tick strictly after `afterMs`, or undefined when there is none (a cron whose years
  * have all passed). `anchorMs`, the job's creation time, is where rate schedules count from;
- * cron schedules ignore it.
+ * cron schedules ignore it. `timeZone` (IANA) is where a cron schedule's wall-clock times are
+ * read; a rate schedule is a fixed interval of absolute time and ignores it, daylight saving
+ * included.
  */
-export function nextRunAfter(schedule: Schedule, afterMs: number, anchorMs: number): number | undefined {
-  return schedule.kind === 'rate' ? nextRateAfter(schedule, afterMs, anchorMs) : nextCronAfter(schedule, afterMs);
+export function nextRunAfter(schedule: Schedule, afterMs: number, anchorMs: number, timeZone: string = defaultTimeZone): number | undefined {
+  return schedule.kind === 'rate' ? nextRateAfter(schedule, afterMs, anchorMs) : nextCronAfter(schedule, afterMs, timeZone);
 }
 
 /** The latest tick at or before `atMs`, or undefined when there is none yet. */
-export function previousRunAtOrBefore(schedule: Schedule, atMs: number, anchorMs: number): number | undefined {
+export function previousRunAtOrBefore(schedule: Schedule, atMs: number, anchorMs: number, timeZone: string = defaultTimeZone): number | undefined {
   return schedule.kind === 'rate'
     ? previousRateAtOrBefore(schedule, atMs, anchorMs)
-    : previousCronAtOrBefore(schedule, atMs);
+    : previousCronAtOrBefore(schedule, atMs, timeZone);
+}
+
+/**
+ * Whether the schedule fires at all after `afterMs` ("does this ever fire"): false for a cron
+ * whose years have all passed, such as cron(0 0 1 1 ? 2020) today. Rate schedules always fire.
+ */
+export function firesAfter(schedule: Schedule, afterMs: number, timeZone: string = defaultTimeZone): boolean {
+  return nextRunAfter(schedule, afterMs, afterMs, timeZone) !== undefined;
 }
