@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createCloudWatchClient, createDynamoClients, createEcsClient, createSqsClient } from '../../lib/aws/clients.js';
 import { JobStore } from '../../lib/aws/job-store.js';
@@ -6,23 +7,32 @@ import { readEnvironment } from '../../lib/aws/environment.js';
 import { createTrafficPorts } from '../../lib/aws/traffic-clients.js';
 import { LeaderElector } from '../../lib/aws/leader-election.js';
 import { DynamoLeaseStore } from '../../lib/aws/lease-store.js';
+import { SqsWakeUpQueue } from '../../lib/aws/wake-up-queue.js';
 import { systemClock } from '../../lib/clock.js';
 import { createDispatcherHandler } from '../../lib/dispatcher/handler.js';
 import { singletonTasks } from '../../lib/dispatcher/singleton-tasks.js';
+import { WakeUps } from '../../lib/dispatcher/wake-ups.js';
 import { reconcilerDependencies } from '../../lib/reconciler/dependencies.js';
 
 const logger = new Logger({ serviceName: 'corral-dispatcher' });
 const environment = readEnvironment();
 const clients = { ...createDynamoClients(), ecs: createEcsClient(), sqs: createSqsClient(), cloudwatch: createCloudWatchClient() };
 const reconciler = reconcilerDependencies(environment, clients, logger, createTrafficPorts());
+const leases = new DynamoLeaseStore(clients.documents, environment.tableName);
+const jobs = new JobStore(clients.documents, environment.tableName, systemClock);
+const wakeUps = new WakeUps(new SqsWakeUpQueue(clients.sqs, environment.wakeUpQueueUrl), jobs);
 
 /**
- * The leader-elected dispatcher on the one-minute schedule. The holder id is chosen at cold
- * start, so a warm execution environment renews its leadership from tick to tick.
+ * The leader-elected dispatcher: the one-minute schedule, precise wake-ups and job task state
+ * changes. Holder ids are chosen at cold start, one for each kind of contest.
  */
 export const handler = createDispatcherHandler({
-  elector: new LeaderElector({ store: new DynamoLeaseStore(clients.documents, environment.tableName), name: 'dispatcher', holder: randomUUID() }),
-  tasks: singletonTasks({ reconciler, holder: 'dispatcher', jobs: new JobStore(clients.documents, environment.tableName, systemClock) }),
+  elector: new LeaderElector({ store: leases, name: 'dispatcher', holder: randomUUID() }),
+  wakeUpElector: new LeaderElector({ store: leases, name: 'dispatcher', holder: randomUUID() }),
+  tasks: singletonTasks({ reconciler, holder: 'dispatcher', jobs, wakeUps }),
+  jobs,
+  wakeUps,
   clock: systemClock,
+  sleep: (ms) => sleep(ms),
   logger,
 });

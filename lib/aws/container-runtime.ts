@@ -26,6 +26,8 @@ export interface RunTasksRequest {
   taskDefinitionArn: string;
   count: number;
   startedBy: string;
+  /** ECS task group (default `family:<family>`); a job names the run's tick in it. */
+  group?: string;
   /** See lib/core/client-token.ts. */
   clientToken: string;
   tags: Record<string, string>;
@@ -62,6 +64,7 @@ export interface ObservedTask {
   /** From the `corral:revision` tag. */
   revision?: number;
   startedBy?: string;
+  group?: string;
   taskDefinitionArn: string;
   /** PROVISIONING, PENDING, ACTIVATING, RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED. */
   lastStatus: string;

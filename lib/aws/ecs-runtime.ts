@@ -91,6 +91,7 @@ export class EcsContainerRuntime implements ContainerRuntime {
           taskDefinition: request.taskDefinitionArn,
           count: request.count,
           startedBy: request.startedBy,
+          ...(request.group === undefined ? {} : { group: request.group }),
           clientToken: request.clientToken,
           launchType: this.options.launchType,
           networkConfiguration: {
@@ -228,6 +229,7 @@ export function toObservedTask(task: Task): ObservedTask {
     job: tags.get(jobTagKey),
     revision: revisionTag !== undefined && /^\d+$/.test(revisionTag) ? Number(revisionTag) : undefined,
     startedBy: task.startedBy,
+    group: task.group,
     startedAt: task.startedAt?.getTime(),
     stoppingAt: task.stoppingAt?.getTime(),
     stoppedAt: task.stoppedAt?.getTime(),

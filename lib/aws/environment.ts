@@ -8,6 +8,8 @@ export interface CorralEnvironment {
   tableName: string;
   clusterArn: string;
   requeueQueueUrl: string;
+  /** The dispatcher's precise wake-ups (jobs due between one-minute ticks). */
+  wakeUpQueueUrl: string;
   subnetIds: string[];
   securityGroupIds: string[];
   assignPublicIp: boolean;
@@ -35,6 +37,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): CorralEnv
     tableName: required(env, 'TABLE_NAME'),
     clusterArn: env.CLUSTER_ARN ?? '',
     requeueQueueUrl: env.REQUEUE_QUEUE_URL ?? '',
+    wakeUpQueueUrl: env.WAKE_UP_QUEUE_URL ?? '',
     subnetIds: list(env.SUBNET_IDS),
     securityGroupIds: list(env.SECURITY_GROUP_IDS),
     assignPublicIp: env.ASSIGN_PUBLIC_IP === 'ENABLED',

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../clock.js';
 import type { Lease } from '../core/lease/index.js';
+import { defaultTimeZone } from '../core/jobs/index.js';
 import type { JobSpec } from '../core/spec/index.js';
 import { fencedCondition, fencedWriteRejection, type FencedTarget } from './lease-fence.js';
 import { isConditionalCheckFailure } from './condition-failures.js';
@@ -33,7 +34,7 @@ export interface JobRecord {
   updatedAt: string;
 }
 
-export type RunStatus = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'TimedOut' | 'Skipped' | 'Replaced';
+export type RunStatus = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'TimedOut' | 'Skipped' | 'Missed' | 'Replaced';
 
 /** Statuses of a run whose task may still be starting or running, as far as the record knows. */
 export const activeRunStatuses: readonly RunStatus[] = ['Pending', 'Running'];
@@ -45,6 +46,8 @@ export const activeRunStatuses: readonly RunStatus[] = ['Pending', 'Running'];
  *   Succeeded / Failed  the task stopped by itself (exit code 0 / anything else)
  *   TimedOut / Replaced Corral stopped it (timeoutSeconds / concurrencyPolicy Replace)
  *   Skipped  not started: concurrencyPolicy Forbid and an earlier run was active
+ *   Missed   not started: past startingDeadlineSeconds, or an older tick of an outage that
+ *            only the newest tick's catch-up run makes up for
  */
 export interface JobRun {
   tick: number;
@@ -70,6 +73,12 @@ export interface JobDispatchState {
 
 export type JobWriteOptions = WriteOptions;
 
+/** The dispatcher's pending precise wake-up: the instant it is for, and when its message arrives. */
+export interface ArmedWakeUp {
+  at: number;
+  arrivesAt: number;
+}
+
 
 const keys = {
   partition: (name: string) => `job#${name}`,
@@ -78,6 +87,8 @@ const keys = {
   /** ISO-8601 sorts like the time it names (years 0000–9999), so runs come back in tick order. */
   run: (tick: number) => `run#${new Date(tick).toISOString()}`,
   runPrefix: 'run#',
+  /** Not a job's: the one wake-up the dispatcher has armed for all jobs. */
+  wakeUp: { pk: 'jobs', sk: 'wake-up' },
 };
 
 /**
@@ -170,6 +181,13 @@ export class JobStore {
     }
   }
 
+  async getRun(name: string, tick: number): Promise<JobRun | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(name, keys.run(tick)), ConsistentRead: true }),
+    );
+    return out.Item ? toJobRun(out.Item) : undefined;
+  }
+
   /** The job's runs, newest tick first. */
   async listRuns(name: string): Promise<JobRun[]> {
     const items = await queryAll(this.db, {
@@ -254,6 +272,58 @@ export class JobStore {
       if (isConditionalCheckFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Records what ECS says happened to a run's task (RUNNING, STOPPED with an exit code), from a
+   * task state change. Not fenced: it states a fact, decides nothing, and needs no leadership.
+   * It lands only while the run is still in one of `onlyIf` and names no other task, so a late
+   * or repeated event never overwrites a newer outcome; false when it did not land.
+   */
+  async recordTaskObservation(
+    name: string,
+    tick: number,
+    taskArn: string,
+    changes: Partial<Omit<JobRun, 'tick' | 'taskArn'>>,
+    onlyIf: readonly RunStatus[],
+  ): Promise<boolean> {
+    const entries = Object.entries(withoutUndefined({ ...changes, taskArn }));
+    const names: Record<string, string> = { '#pk': tableSchema.partitionKey, '#status': 'status', '#task': 'taskArn' };
+    const values: Record<string, unknown> = { ':task': taskArn };
+    entries.forEach(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:v${i}`] = value;
+    });
+    onlyIf.forEach((status, i) => (values[`:s${i}`] = status));
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key(name, keys.run(tick)),
+        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ConditionExpression: `attribute_exists(#pk) AND (attribute_not_exists(#task) OR #task = :task) AND #status IN (${onlyIf.map((_, i) => `:s${i}`).join(', ')})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The wake-up the dispatcher armed last, if any. */
+  async armedWakeUp(): Promise<ArmedWakeUp | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.wakeUp, ConsistentRead: true }));
+    return out.Item ? { at: Number(out.Item.at), arrivesAt: Number(out.Item.arrivesAt) } : undefined;
+  }
+
+  /**
+   * Remembers the wake-up just armed. Not fenced: it is a hint that spares duplicate messages;
+   * a lost or stale one costs at most a wake-up that finds nothing due, or a run that waits for
+   * the one-minute tick.
+   */
+  async rememberWakeUp(wakeUp: ArmedWakeUp): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.wakeUp, ...wakeUp } }));
   }
 
   /** Deletes a run record under the lease (history pruning). */
@@ -351,11 +421,16 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** Specs stored before timeZone existed were UTC. */
+function withTimeZone(spec: JobSpec): JobSpec {
+  return spec.timeZone === undefined ? { ...spec, timeZone: defaultTimeZone } : spec;
+}
+
 function toJobRecord(item: Record<string, unknown>): JobRecord {
   return {
     name: String(item.name),
     generation: Number(item.generation),
-    spec: fromStoredVariables<JobSpec>(item.spec),
+    spec: withTimeZone(fromStoredVariables<JobSpec>(item.spec)),
     scheduleAnchor: Number(item.scheduleAnchor),
     deleting: item.deleting === true,
     createdAt: String(item.createdAt),

@@ -39,12 +39,14 @@ export interface JobRun {
   exitCode?: number;
   stoppedReason?: string;
   durationSeconds?: number;
+  latenessSeconds?: number;
   startedAt?: string;
   stoppedAt?: string;
 }
 
 export interface JobStatus {
   nextRunAt?: string;
+  timeZone?: string;
   lastScheduledTick?: string;
   activeRuns?: number;
   /** Newest first. */

@@ -1,56 +1,115 @@
 import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { Context, ScheduledEvent, SQSEvent } from 'aws-lambda';
+import type { JobStore } from '../aws/job-store.js';
 import type { Lease } from '../core/lease/index.js';
 import type { LeaderElector } from '../aws/leader-election.js';
 import { FencedWriteRejectedError, LeaseLostError } from '../aws/lease-errors.js';
+import { parseWakeUpMessage } from '../aws/wake-up-queue.js';
 import type { Clock } from '../clock.js';
+import { wakeUpAction } from '../core/jobs/index.js';
+import { isTaskStateChange, recordJobTaskEvent, type TaskStateChangeEvent } from '../jobs/task-events.js';
+import type { WakeUps } from './wake-ups.js';
 
 /** One piece of singleton work the leader does on every tick, fenced by the lease's token. */
 export interface SingletonTask {
   name: string;
+  /** Also run on a precise wake-up (jobs), not only on the one-minute tick (the sweep is not). */
+  onWakeUp?: boolean;
   run(lease: Lease, now: number): Promise<unknown>;
 }
 
-export type DispatcherHandler = (event: ScheduledEvent, context: Context) => Promise<{ led: boolean }>;
+export type DispatcherEvent = ScheduledEvent | SQSEvent | TaskStateChangeEvent;
+
+export type DispatcherHandler = (event: DispatcherEvent, context: Context) => Promise<{ led: boolean }>;
+
+export interface DispatcherDependencies {
+  /** Contends on the one-minute tick. */
+  elector: LeaderElector;
+  /**
+   * Contends on wake-ups, with its own holder identity: what it last saw of the lease comes from
+   * other wake-ups only, so a tick's lease, released when its pass ends, never makes it wait.
+   */
+  wakeUpElector: LeaderElector;
+  tasks: SingletonTask[];
+  jobs: JobStore;
+  wakeUps: WakeUps;
+  clock: Clock;
+  /** Waits on the clock (a woken dispatcher sleeps the last second or two before acting). */
+  sleep(ms: number): Promise<void>;
+  logger: Logger;
+}
 
 /**
- * The dispatcher Lambda, on a one-minute schedule: every invocation contends for the
- * `dispatcher` lease and only the leader works — the full sweep with orphan collection, and
- * the scheduled jobs. EventBridge may deliver a tick twice and Lambda may run two at once;
- * the lease (and the fencing of each write) makes that one run.
+ * The dispatcher Lambda, on three triggers:
+ * - the one-minute schedule: every invocation contends for the `dispatcher` lease and only the
+ *   leader works — the scheduled jobs and the full sweep with orphan collection;
+ * - precise wake-ups (lib/core/jobs/wake-up.ts): the same contest, the jobs pass only;
+ * - ECS task state changes of job tasks: the run's outcome is recorded at once (no lease: it
+ *   records a fact, lib/jobs/task-events.ts).
+ * EventBridge may deliver a tick twice and Lambda may run two at once; the lease (and the
+ * fencing of each write) makes that one run. The leader gives the lease up when its pass ends,
+ * so a wake-up moments later is not kept waiting for it to expire.
  */
-export function createDispatcherHandler(deps: {
-  elector: LeaderElector;
-  tasks: SingletonTask[];
-  clock: Clock;
-  logger: Logger;
-}): DispatcherHandler {
-  const handle = async (): Promise<{ led: boolean }> => {
+export function createDispatcherHandler(deps: DispatcherDependencies): DispatcherHandler {
+  const handle = async (event: DispatcherEvent): Promise<{ led: boolean }> => {
+    if (isTaskStateChange(event)) {
+      await recordJobTaskEvent(deps.jobs, event, deps.clock.now());
+      return { led: false };
+    }
+    if ('Records' in event) {
+      let led = false;
+      for (const record of event.Records) led = (await wakeUp(record.body)) || led;
+      return { led };
+    }
+    return { led: await lead(deps.elector, deps.tasks) };
+  };
+
+  const wakeUp = async (body: string): Promise<boolean> => {
+    const message = parseWakeUpMessage(body);
+    if (message === undefined) {
+      deps.logger.warn('ignored a wake-up message that does not parse', { body: body.slice(0, 200) });
+      return false;
+    }
+    const at = message.wakeUpAt;
+    const action = wakeUpAction(at, await deps.jobs.armedWakeUp(), deps.clock.now());
+    if (action.kind === 'stale') return false;
+    if (action.kind === 'rearm') {
+      await deps.wakeUps.rearm(at, deps.clock.now());
+      return false;
+    }
+    if (action.sleepMs > 0) await deps.sleep(action.sleepMs);
+    const led = await lead(deps.wakeUpElector, deps.tasks.filter((task) => task.onWakeUp));
+    if (!led && !(await deps.wakeUps.retry(at, deps.clock.now()))) {
+      deps.logger.warn('wake-up found the lease held for too long; the one-minute tick takes over', { wakeUpAt: new Date(at).toISOString() });
+    }
+    return led;
+  };
+
+  const lead = async (elector: LeaderElector, tasks: SingletonTask[]): Promise<boolean> => {
     try {
-      return { led: await lead() };
+      const outcome = await elector.runIfLeader(deps.clock.now(), async (lease) => {
+        for (const task of tasks) {
+          try {
+            await task.run(lease, deps.clock.now());
+          } catch (error) {
+            // Fenced out or lease lost: stop acting as leader at once (runIfLeader forgets the lease).
+            if (error instanceof FencedWriteRejectedError || error instanceof LeaseLostError) throw error;
+            deps.logger.error('singleton task failed', { task: task.name, errorName: (error as Error).name, errorMessage: (error as Error).message });
+          }
+        }
+      });
+      if (outcome.led) await elector.release().catch((error: Error) => deps.logger.warn('could not release the lease', { errorName: error.name, errorMessage: error.message }));
+      return outcome.led;
     } catch (error) {
       if (!(error instanceof FencedWriteRejectedError || error instanceof LeaseLostError)) throw error;
       deps.logger.warn('lost leadership during the tick', { errorName: error.name, errorMessage: error.message });
-      return { led: false };
+      return false;
     }
   };
-  const lead = async (): Promise<boolean> => {
-    const outcome = await deps.elector.runIfLeader(deps.clock.now(), async (lease) => {
-      for (const task of deps.tasks) {
-        try {
-          await task.run(lease, deps.clock.now());
-        } catch (error) {
-          // Fenced out or lease lost: stop acting as leader at once (runIfLeader forgets the lease).
-          if (error instanceof FencedWriteRejectedError || error instanceof LeaseLostError) throw error;
-          deps.logger.error('singleton task failed', { task: task.name, errorName: (error as Error).name, errorMessage: (error as Error).message });
-        }
-      }
-    });
-    return outcome.led;
-  };
-  return middy<ScheduledEvent, { led: boolean }>()
+
+  return middy<DispatcherEvent, { led: boolean }>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .handler(handle) as unknown as DispatcherHandler;
 }

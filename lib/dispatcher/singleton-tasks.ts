@@ -3,6 +3,7 @@ import { jobsSingletonTask } from '../jobs/jobs-task.js';
 import type { ReconcilerDependencies } from '../reconciler/runner.js';
 import { sweep } from '../reconciler/sweep.js';
 import type { SingletonTask } from './handler.js';
+import type { WakeUps } from './wake-ups.js';
 
 /**
  * What the leader does every tick: the scheduled jobs first (on the reconciler's ECS runtime and
@@ -13,6 +14,7 @@ export function singletonTasks(deps: {
   reconciler: Omit<ReconcilerDependencies, 'holder'>;
   holder: string;
   jobs: JobStore;
+  wakeUps: WakeUps;
 }): SingletonTask[] {
   return [
     jobsSingletonTask({
@@ -20,6 +22,7 @@ export function singletonTasks(deps: {
       runtime: deps.reconciler.runtime,
       taskDefinitions: deps.reconciler.taskDefinitions,
       logger: deps.reconciler.logger,
+      wakeUps: deps.wakeUps,
     }),
     {
       name: 'sweep',

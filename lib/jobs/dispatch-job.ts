@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ContainerRuntime, ObservedTask } from '../aws/container-runtime.js';
 import { activeRunStatuses, type JobDispatchState, type JobRecord, type JobRun, type JobStore } from '../aws/job-store.js';
-import { decideDispatch, dueRun, isSchedule, parseSchedule, timedOutRuns } from '../core/jobs/index.js';
+import { type Schedule, decideDispatch, dueTicks, isSchedule, jobRunGroup, nextRunAfter, parseSchedule, pastStartingDeadline, timedOutRuns } from '../core/jobs/index.js';
 import type { Lease } from '../core/lease/index.js';
 import { jobStartedBy, jobTagKey } from '../core/task-definition.js';
 import type { TaskDefinitionSettings } from '../reconciler/task-definitions.js';
@@ -24,6 +24,10 @@ export interface JobDispatchResult {
   started?: number;
   /** The tick recorded as Skipped (concurrencyPolicy Forbid). */
   skipped?: number;
+  /** Ticks recorded as Missed (past startingDeadlineSeconds, or superseded by a catch-up). */
+  missed: number[];
+  /** When the job next needs the leader (its next tick, or an active run's timeout); none when never. */
+  wakeUpAt?: number;
   /** Ticks of runs stopped for their timeout or replaced. */
   timedOut: number[];
   replaced: number[];
@@ -38,9 +42,12 @@ export interface JobDispatchResult {
  *   3. launch runs recorded but not launched yet (a dispatcher died between the two), with the
  *      run's own client token, so ECS starts at most one task per run;
  *   4. stop runs past `timeoutSeconds`;
- *   5. if a tick is due (catch-up: a missed window runs once), apply the concurrency policy,
- *      record the run (conditional on its tick) and only then call RunTask;
- *   6. prune the history to the newest runs.
+ *   5. record the ticks that will not run as Missed (past startingDeadlineSeconds, or older
+ *      ticks of an outage), and if a tick is due (after an outage: the newest, once), apply the
+ *      concurrency policy, record the run (conditional on its tick) and only then call RunTask;
+ *   6. prune the history to the newest runs, and say when the job next needs the leader.
+ * Outcomes normally arrive sooner, from the tasks' own state changes (task-events.ts); step 2
+ * is the safety net for an event that never came.
  * A job being deleted has its tasks stopped and its items removed instead.
  */
 export async function dispatchJob(
@@ -49,7 +56,7 @@ export async function dispatchJob(
   job: JobRecord,
   now: number,
 ): Promise<JobDispatchResult> {
-  const result: JobDispatchResult = { timedOut: [], replaced: [], removed: false };
+  const result: JobDispatchResult = { timedOut: [], replaced: [], missed: [], removed: false };
   const state = await deps.jobs.claimDispatch(lease, job.name);
   const observed = await deps.runtime.observe(jobStartedBy(job.name));
   if (job.deleting) {
@@ -62,12 +69,20 @@ export async function dispatchJob(
   const update = async (run: JobRun, changes: Partial<JobRun>): Promise<boolean> => {
     const applied = await deps.jobs.updateRun(lease, job.name, run.tick, changes, [run.status]);
     if (applied) runs.set(run.tick, { ...run, ...changes });
+    else {
+      // A task state change got there first (jobs/task-events.ts): act on what it recorded.
+      const current = await deps.jobs.getRun(job.name, run.tick);
+      if (current !== undefined) runs.set(run.tick, current);
+    }
     return applied;
   };
 
   await recordOutcomes(deps, [...runs.values()], observed, now, update);
   for (const run of [...runs.values()].filter((r) => r.status === 'Pending' && r.taskArn === undefined)) {
-    if (now - run.recordedAt > jobDefaults.launchDeadlineMs) {
+    if (pastStartingDeadline(run.tick, now, job.spec.startingDeadlineSeconds)) {
+      const reason = `not started: RunTask did not start it within startingDeadlineSeconds (${job.spec.startingDeadlineSeconds}) of its tick`;
+      if (await update(run, { status: 'Missed', stoppedReason: reason })) result.missed.push(run.tick);
+    } else if (now - run.recordedAt > jobDefaults.launchDeadlineMs) {
       await update(run, { status: 'Failed', stoppedAt: now, stoppedReason: `not launched within ${jobDefaults.launchDeadlineMs / 60_000} minutes of being recorded` });
     } else {
       await launch(deps, job.name, run, now, update);
@@ -86,11 +101,39 @@ export async function dispatchJob(
   const schedule = parseSchedule(job.spec.schedule);
   if (!isSchedule(schedule)) throw new JobDispatchError(`job ${job.name}: stored schedule does not parse: ${schedule.message}`);
   const lastScheduledTick = runs.size === 0 ? undefined : Math.max(...runs.keys());
-  const due = dueRun(schedule, lastScheduledTick, job.scheduleAnchor, now);
-  if (due !== undefined) await dispatchTick({ deps, lease, job, state, now, runs, update, result }, due.tick);
+  const due = dueTicks(schedule, {
+    lastScheduledTick,
+    anchor: job.scheduleAnchor,
+    now,
+    timeZone: job.spec.timeZone,
+    startingDeadlineSeconds: job.spec.startingDeadlineSeconds,
+    missedLimit: jobDefaults.runHistoryLimit,
+  });
+  for (const { tick, reason } of due.missed) {
+    const missed: JobRun = { tick, status: 'Missed', generation: job.generation, recordedAt: now, stoppedReason: reason };
+    if ((await deps.jobs.recordRun(lease, job.name, missed)) === 'recorded') {
+      runs.set(tick, missed);
+      result.missed.push(tick);
+    }
+  }
+  if (due.run !== undefined) await dispatchTick({ deps, lease, job, state, now, runs, update, result }, due.run);
 
   await prune(deps, lease, job.name);
-  return result;
+  const wakeUpAt = nextWakeUp(job, schedule, runs, now);
+  return wakeUpAt === undefined ? result : { ...result, wakeUpAt };
+}
+
+/**
+ * The next instant this job needs the leader: its next tick, or sooner the moment an active
+ * run reaches its timeoutSeconds.
+ */
+function nextWakeUp(job: JobRecord, schedule: Schedule, runs: Map<number, JobRun>, now: number): number | undefined {
+  const times = [nextRunAfter(schedule, now, job.scheduleAnchor, job.spec.timeZone)];
+  if (job.spec.timeoutSeconds !== undefined) {
+    for (const run of startedRuns(runs)) times.push(Math.max(now, run.startedAt + job.spec.timeoutSeconds * 1000));
+  }
+  const defined = times.filter((t): t is number => t !== undefined);
+  return defined.length === 0 ? undefined : Math.min(...defined);
 }
 
 type RunUpdate = (run: JobRun, changes: Partial<JobRun>) => Promise<boolean>;
@@ -149,6 +192,7 @@ async function launch(deps: JobDispatchDependencies, job: string, run: JobRun, n
       taskDefinitionArn: run.taskDefinitionArn!,
       count: 1,
       startedBy: jobStartedBy(job),
+      group: jobRunGroup(job, run.tick),
       clientToken: jobRunClientToken(job, run.tick),
       tags: { [jobTagKey]: job },
     });

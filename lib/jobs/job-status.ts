@@ -1,5 +1,5 @@
 import { activeRunStatuses, type JobRecord, type JobRun } from '../aws/job-store.js';
-import { dueRun, isSchedule, nextRunAfter, parseSchedule } from '../core/jobs/index.js';
+import { isSchedule, nextRunAfter, parseSchedule } from '../core/jobs/index.js';
 
 /** A run as the API shows it: times as ISO strings, bookkeeping left out. */
 export interface PublicJobRun {
@@ -9,13 +9,16 @@ export interface PublicJobRun {
   exitCode?: number;
   stoppedReason?: string;
   durationSeconds?: number;
+  /** How late the run started: RunTask's task creation minus the tick, in seconds. */
+  latenessSeconds?: number;
   startedAt?: string;
   stoppedAt?: string;
 }
 
 export interface PublicJobStatus {
-  /** The tick the dispatcher will run next: a due one not dispatched yet, else the next one. */
+  /** The next tick after now (an absolute UTC instant, never in the past); absent when none comes. */
   nextRunAt?: string;
+  timeZone: string;
   lastScheduledTick?: string;
   activeRuns: number;
   /** Newest first. */
@@ -27,12 +30,14 @@ export interface PublicJobStatus {
 export function publicJobStatus(job: JobRecord, runs: readonly JobRun[], now: number): PublicJobStatus {
   const schedule = parseSchedule(job.spec.schedule);
   const lastScheduledTick = runs.length === 0 ? undefined : Math.max(...runs.map((run) => run.tick));
-  let nextRunAt: number | undefined;
-  if (isSchedule(schedule) && !job.deleting) {
-    nextRunAt = dueRun(schedule, lastScheduledTick, job.scheduleAnchor, now)?.tick ?? nextRunAfter(schedule, now, job.scheduleAnchor);
-  }
+  // A tick due this very moment is the dispatcher's to start (it shows in lastRuns within a
+  // second); the next one is what is still to come.
+  const nextRunAt = isSchedule(schedule) && !job.deleting
+    ? nextRunAfter(schedule, now, job.scheduleAnchor, job.spec.timeZone)
+    : undefined;
   return {
     ...(nextRunAt === undefined ? {} : { nextRunAt: iso(nextRunAt) }),
+    timeZone: job.spec.timeZone,
     ...(lastScheduledTick === undefined ? {} : { lastScheduledTick: iso(lastScheduledTick) }),
     activeRuns: runs.filter((run) => activeRunStatuses.includes(run.status)).length,
     lastRuns: runs.map(publicRun),
@@ -48,6 +53,7 @@ function publicRun(run: JobRun): PublicJobRun {
     ...(run.exitCode === undefined ? {} : { exitCode: run.exitCode }),
     ...(run.stoppedReason === undefined ? {} : { stoppedReason: run.stoppedReason }),
     ...(run.durationSeconds === undefined ? {} : { durationSeconds: run.durationSeconds }),
+    ...(run.startedAt === undefined ? {} : { latenessSeconds: Math.max(0, run.startedAt - run.tick) / 1000 }),
     ...(run.startedAt === undefined ? {} : { startedAt: iso(run.startedAt) }),
     ...(run.stoppedAt === undefined ? {} : { stoppedAt: iso(run.stoppedAt) }),
   };

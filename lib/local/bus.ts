@@ -111,6 +111,8 @@ export class LocalBus {
   private readonly queues = new Map<string, QueueState>();
   private messageSequence = 0;
   private activity = 0;
+  /** Invocations waiting in `sleep`: running, but only waiting for the clock. */
+  private sleepers = 0;
   /** After `close`, nothing is delivered any more: pending timers fire into nothing. */
   private closed = false;
   private readonly stallMs: number;
@@ -229,15 +231,20 @@ export class LocalBus {
 
   /**
    * An EventBridge schedule: `target` gets a ScheduledEvent every `everyMs` of clock time, the
-   * first one `everyMs` from now. Replaces a schedule of the same name.
+   * first one `everyMs` from now — or, with `onTheClock`, at the next whole multiple of
+   * `everyMs` since the epoch (a one-minute schedule at second 0 of every minute, as
+   * EventBridge fires rate(1 minute)). Replaces a schedule of the same name.
    */
-  schedule(name: string, everyMs: number, target: BusTarget<ScheduledEvent>): void {
+  schedule(name: string, everyMs: number, target: BusTarget<ScheduledEvent>, options: { onTheClock?: boolean } = {}): void {
     if (!(everyMs > 0)) throw new RangeError(`schedule ${name}: everyMs must be positive, got ${everyMs}`);
     this.unschedule(name);
-    const start = this.clock.now();
+    const now = this.clock.now();
+    // Ticks are start + k × everyMs, k ≥ 1. On the clock at 12:00:20.5 with everyMs 60 s: start
+    // 12:00:00, first tick 12:01:00.
+    const start = options.onTheClock ? Math.floor(now / everyMs) * everyMs : now;
     const ruleArn = `arn:aws:events:${this.region}:${this.accountId}:rule/${name}`;
     let tick = 0;
-    let timer = this.clock.setTimeout(fire, everyMs);
+    let timer = this.clock.setTimeout(fire, start + everyMs - now);
     const bus = this;
     function fire(): void {
       tick++;
@@ -374,6 +381,20 @@ export class LocalBus {
     this.log(message, error);
   }
 
+  /**
+   * Waits `ms` of clock time, as a Lambda handler sleeps. Unlike a plain timer await, `idle()`
+   * knows such work waits only for the clock: once everything running is asleep it lets
+   * `runFor` move time at once, without the stall guard's wall-clock pause.
+   */
+  async sleep(ms: number): Promise<void> {
+    this.sleepers++;
+    try {
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, ms));
+    } finally {
+      this.sleepers--;
+    }
+  }
+
   /** Makes `idle()` wait for work the bus did not start itself; returns the same promise. */
   track<T>(promise: Promise<T>): Promise<T> {
     this.run(promise);
@@ -412,6 +433,7 @@ export class LocalBus {
     for (;;) {
       if (this.fireDueTimers()) continue;
       if (this.running.size > 0) {
+        if (this.running.size <= this.sleepers && this.waitsOnFutureTimer()) return;
         const settled = await Promise.race([
           Promise.race(this.running).then(() => true),
           new Promise<false>((resolve) => setTimeout(() => resolve(false), idlePollMs)),

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { ScheduledEvent } from 'aws-lambda';
 import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { systemClock, type Clock } from '../clock.js';
 import { createApiHandler } from '../api/app.js';
@@ -21,7 +20,10 @@ import { JobStore } from '../aws/job-store.js';
 import { createConsumerRestarter } from '../aws/consumer-restarter.js';
 import { LeaderElector } from '../aws/leader-election.js';
 import { createSecretStore } from '../aws/secret-store.js';
-import { createDispatcherHandler } from '../dispatcher/handler.js';
+import { createDispatcherHandler, type DispatcherEvent } from '../dispatcher/handler.js';
+import { WakeUps } from '../dispatcher/wake-ups.js';
+import { isJobTaskEvent } from '../jobs/task-events.js';
+import { BusWakeUpQueue } from './bus-wake-up-queue.js';
 import { singletonTasks } from '../dispatcher/singleton-tasks.js';
 import { sweep } from '../reconciler/sweep.js';
 import { randomPasswordStrategy } from '../rotation/index.js';
@@ -74,7 +76,8 @@ export interface LocalRuntime {
   /** The reconciler's ports, for tests that invoke reconciles directly. */
   reconcilerDeps: Omit<ReconcilerDependencies, 'holder'>;
   /** Another dispatcher instance, as a concurrent Lambda invocation would be. */
-  createDispatcher(): (event: ScheduledEvent) => Promise<{ led: boolean }>;
+  createDispatcher(): (event: DispatcherEvent) => Promise<{ led: boolean }>;
+  jobs: JobStore;
   close(): Promise<void>;
 }
 
@@ -86,7 +89,7 @@ export const localDefaults = {
 } as const;
 
 const localAccount = '000000000000';
-const localQueues = { requeue: 'corral-requeue' } as const;
+const localQueues = { requeue: 'corral-requeue', wakeUps: 'corral-dispatcher-wake-ups' } as const;
 const localFunctions = {
   reconciler: 'corral-reconciler',
   dispatcher: 'corral-dispatcher',
@@ -144,16 +147,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const jobs = new JobStore(clients.documents, tableName, clock);
   const rotationFunctionArn = `arn:aws:lambda:us-east-1:${localAccount}:function:${localFunctions.rotation}`;
 
-  /** A dispatcher as the one-minute schedule invokes it; each has its own holder identity. */
+  const wakeUps = new WakeUps(new BusWakeUpQueue(bus, localQueues.wakeUps), jobs);
+
+  /** A dispatcher execution environment, as Lambda runs several; each has its own holder identities. */
   const createDispatcher = () => {
     const dispatcherLogger = logger.createChild({ serviceName: 'corral-dispatcher' });
+    const elector = () => new LeaderElector({ store: reconcilerDeps.leases, name: 'dispatcher', holder: randomUUID() });
     const handler = createDispatcherHandler({
-      elector: new LeaderElector({ store: reconcilerDeps.leases, name: 'dispatcher', holder: randomUUID() }),
-      tasks: singletonTasks({ reconciler: { ...reconcilerDeps, logger: dispatcherLogger }, holder: 'dispatcher', jobs }),
+      elector: elector(),
+      wakeUpElector: elector(),
+      tasks: singletonTasks({ reconciler: { ...reconcilerDeps, logger: dispatcherLogger }, holder: 'dispatcher', jobs, wakeUps }),
+      jobs,
+      wakeUps,
       clock,
+      sleep: (ms) => bus.sleep(ms),
       logger: dispatcherLogger,
     });
-    return (event: ScheduledEvent) => handler(event, lambdaContext(localFunctions.dispatcher));
+    return (event: DispatcherEvent) => handler(event, lambdaContext(localFunctions.dispatcher));
   };
 
   if (options.reconcile !== false) {
@@ -163,7 +173,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     bus.subscribe({ source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }, (event) => invokeReconciler(event as ReconcilerEvent));
     bus.addQueueTarget(localQueues.requeue, invokeReconciler);
 
-    for (let i = 0; i < (options.dispatchers ?? 1); i++) bus.schedule(`${localFunctions.dispatcher}-${i}`, 60_000, createDispatcher());
+    // The one-minute safety net, on whole minutes as EventBridge fires it; precise wake-ups and
+    // job task state changes reach the first dispatcher, as their own triggers would in AWS.
+    const dispatchers = Array.from({ length: options.dispatchers ?? 1 }, createDispatcher);
+    dispatchers.forEach((dispatcher, i) => bus.schedule(`${localFunctions.dispatcher}-${i}`, 60_000, dispatcher, { onTheClock: true }));
+    bus.addQueueTarget(localQueues.wakeUps, dispatchers[0]);
+    bus.subscribe({ source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }, (event) =>
+      isJobTaskEvent(event) ? dispatchers[0](event as DispatcherEvent) : undefined,
+    );
     // One process, so no leader election is needed for this first pass (a killed predecessor may
     // still hold the dispatcher lease for a few seconds).
     if (options.sweepAtStart) void bus.track(sweep({ ...reconcilerDeps, holder: `startup-${randomUUID()}` }));
@@ -190,7 +207,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   return {
     apiUrl: api.url, awsUrl: aws.url, clock, bus, aws, clients, store, tableName, clusterName, rotationFunctionArn,
-    reconcilerDeps, createDispatcher,
+    reconcilerDeps, createDispatcher, jobs,
     async close() {
       await api.close();
       bus.close();

@@ -52,7 +52,7 @@ export function jobRow(job: JobObject, now: number, wide = false): string[] {
     dash(job.spec.schedule),
     dash(job.spec.image),
     dash(job.status?.activeRuns),
-    relative(job.status?.nextRunAt, now),
+    upcoming(job.status?.nextRunAt, now),
     last ? `${last.status} ${relative(last.startedAt ?? last.tick, now)}` : '-',
   ];
   return wide ? [...row, dash(job.spec.concurrencyPolicy), String(job.generation)] : row;
@@ -94,24 +94,40 @@ export function describeService(service: ServiceObject, events: readonly Service
   return lines.join('\n');
 }
 
+/**
+ * A next run as the jobs table shows it: `in 4m`, or `now` once the moment has come (the
+ * server never answers a past one, but this machine's clock may run ahead of it).
+ */
+function upcoming(iso: string | undefined, now: number): string {
+  return iso !== undefined && Date.parse(iso) <= now ? 'now' : relative(iso, now);
+}
+
+/** Seconds with up to three decimals, as lateness and durations are measured: `0.25s`. */
+function seconds(value: number | undefined): string {
+  return value === undefined ? '-' : `${Math.round(value * 1000) / 1000}s`;
+}
+
 export function describeJob(job: JobObject, now: number): string {
   const runs = job.status?.lastRuns ?? [];
   const runsTable = runs.length
     ? renderTable(
-        ['TICK', 'STATUS', 'EXIT', 'DURATION', 'REASON'],
+        ['TICK', 'STATUS', 'LATE', 'EXIT', 'DURATION', 'REASON'],
         runs.map((run) => [
           run.tick,
           run.status,
+          seconds(run.latenessSeconds),
           dash(run.exitCode),
-          run.durationSeconds === undefined ? '-' : `${run.durationSeconds}s`,
+          seconds(run.durationSeconds),
           dash(run.stoppedReason),
         ]),
       )
     : 'No runs yet.';
+  const timeZone = job.status?.timeZone ?? (job.spec as { timeZone?: string }).timeZone ?? 'UTC';
   return [
     `Name:        ${job.name}${job.status?.deleting ? ' (deleting)' : ''}`,
     `Generation:  ${job.generation}`,
-    `Next run:    ${dash(job.status?.nextRunAt)} (${relative(job.status?.nextRunAt, now)})`,
+    `Schedule:    ${dash((job.spec as { schedule?: string }).schedule)} (${timeZone})`,
+    `Next run:    ${dash(job.status?.nextRunAt)} (${upcoming(job.status?.nextRunAt, now)})`,
     `Active runs: ${dash(job.status?.activeRuns)}`,
     'Spec:',
     indent(stringify(job.spec)),

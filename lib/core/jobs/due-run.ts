@@ -1,4 +1,5 @@
 import { previousRunAtOrBefore, type Schedule } from './schedule.js';
+import { defaultTimeZone } from './time-zone.js';
 
 /**
  * The tick the dispatcher should run now, if any: the latest tick at or before `now` that is
@@ -15,8 +16,9 @@ export function dueRun(
   lastScheduledTick: number | undefined,
   anchor: number,
   now: number,
+  timeZone: string = defaultTimeZone,
 ): { tick: number } | undefined {
-  const tick = previousRunAtOrBefore(schedule, now, anchor);
+  const tick = previousRunAtOrBefore(schedule, now, anchor, timeZone);
   if (tick === undefined) return undefined;
   const floor = Math.max(anchor, lastScheduledTick ?? anchor);
   return tick > floor ? { tick } : undefined;

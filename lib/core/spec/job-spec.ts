@@ -1,5 +1,6 @@
 import type { ConcurrencyPolicy } from '../jobs/concurrency.js';
 import { isSchedule, nextRunAfter, parseSchedule } from '../jobs/schedule.js';
+import { defaultTimeZone, timeZoneProblems } from '../jobs/time-zone.js';
 import { cleanFields, hasField, taskSettingProblems } from './checks.js';
 import type { FieldError, SpecValidation } from './field-error.js';
 import { cloneAsJson, isPlainObject } from './json-clone.js';
@@ -12,7 +13,11 @@ export interface JobSpec {
   command?: string[];
   /** EventBridge syntax, as the user wrote it; parse with parseSchedule. */
   schedule: string;
+  /** IANA name; where cron times are read (default UTC). */
+  timeZone: string;
   concurrencyPolicy: ConcurrencyPolicy;
+  /** A run not started within this many seconds of its tick is recorded Missed; none: no limit. */
+  startingDeadlineSeconds?: number;
   timeoutSeconds?: number;
   cpu: number;
   memory: number;
@@ -32,15 +37,21 @@ export function validateJobSpec(input: unknown, now?: number): SpecValidation<Jo
   const errors = checkWith(validateJobSpecSchema, data);
   const isClean = cleanFields(errors);
   errors.push(...taskSettingProblems(data, isClean, memoryGiven));
-  if (isClean('schedule') && isPlainObject(data)) errors.push(...scheduleProblems(data.schedule as string, now));
+  if (isClean('timeZone') && isPlainObject(data)) errors.push(...timeZoneProblems(data.timeZone as string));
+  if (isClean('schedule') && isPlainObject(data)) errors.push(...scheduleProblems(data.schedule as string, zoneOf(data, isClean), now));
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, spec: normalized(data as unknown as JobSpec) };
 }
 
-function scheduleProblems(expression: string, now: number | undefined): FieldError[] {
+/** The time zone the schedule is read in: the spec's, if valid, else the default. */
+function zoneOf(data: Record<string, unknown>, isClean: (field: string) => boolean): string {
+  return typeof data.timeZone === 'string' && isClean('timeZone') && timeZoneProblems(data.timeZone).length === 0 ? data.timeZone : defaultTimeZone;
+}
+
+function scheduleProblems(expression: string, timeZone: string, now: number | undefined): FieldError[] {
   const parsed = parseSchedule(expression);
   if (!isSchedule(parsed)) return [parsed];
-  if (now !== undefined && nextRunAfter(parsed, now, now) === undefined) {
+  if (now !== undefined && nextRunAfter(parsed, now, now, timeZone) === undefined) {
     return [{ field: 'schedule', message: `${expression} never fires: every time it names is in the past` }];
   }
   return [];
@@ -51,7 +62,9 @@ function normalized(spec: JobSpec): JobSpec {
     image: spec.image,
     ...(spec.command === undefined ? {} : { command: [...spec.command] }),
     schedule: spec.schedule,
+    timeZone: spec.timeZone,
     concurrencyPolicy: spec.concurrencyPolicy,
+    ...(spec.startingDeadlineSeconds === undefined ? {} : { startingDeadlineSeconds: spec.startingDeadlineSeconds }),
     ...(spec.timeoutSeconds === undefined ? {} : { timeoutSeconds: spec.timeoutSeconds }),
     cpu: spec.cpu,
     memory: spec.memory,

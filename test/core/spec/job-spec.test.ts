@@ -13,7 +13,7 @@ describe('validateJobSpec', () => {
   it('fills the defaults', () => {
     expect(validateJobSpec(minimal)).toEqual({
       ok: true,
-      spec: { ...minimal, concurrencyPolicy: 'Forbid', cpu: 256, memory: 512, environment: {}, secrets: {} },
+      spec: { ...minimal, timeZone: 'UTC', concurrencyPolicy: 'Forbid', cpu: 256, memory: 512, environment: {}, secrets: {} },
     });
   });
 
@@ -22,7 +22,9 @@ describe('validateJobSpec', () => {
       image: 'repo/migrate:7',
       command: ['npm', 'run', 'migrate'],
       schedule: 'rate(1 day)',
+      timeZone: 'Europe/Berlin',
       concurrencyPolicy: 'Replace',
+      startingDeadlineSeconds: 300,
       timeoutSeconds: 3600,
       cpu: 512,
       memory: 2048,
@@ -48,6 +50,11 @@ describe('validateJobSpec', () => {
     ['memory not allowed with cpu', { ...minimal, cpu: 512, memory: 512 }, 'memory', /1024 to 4096 in steps of 1024 MiB with cpu 512/],
     ['bad variable name', { ...minimal, environment: { 'A B': 'x' } }, 'environment.A B', /variable name/],
     ['secret also in environment', { ...minimal, environment: { K: '1' }, secrets: { K: 'k' } }, 'secrets.K', /also set/],
+    ['time zone abbreviation', { ...minimal, timeZone: 'CET' }, 'timeZone', /IANA time zone name/],
+    ['unknown time zone', { ...minimal, timeZone: 'Europe/Atlantis' }, 'timeZone', /not a time zone in the IANA database/],
+    ['time zone not a string', { ...minimal, timeZone: 1 }, 'timeZone', /IANA time zone name/],
+    ['starting deadline zero', { ...minimal, startingDeadlineSeconds: 0 }, 'startingDeadlineSeconds', /1 to 604800/],
+    ['starting deadline fractional', { ...minimal, startingDeadlineSeconds: 1.5 }, 'startingDeadlineSeconds', /1 to 604800/],
     ['a service field', { ...minimal, replicas: 1 }, 'replicas', /not a known field/],
     ['misspelt field', { ...minimal, scheduel: 'rate(1 hour)' }, 'scheduel', /did you mean "schedule"/],
   ])('rejects %s', (_, input, field, message) => {

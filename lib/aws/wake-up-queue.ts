@@ -1,0 +1,29 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
+/** The body of a dispatcher wake-up message: the instant (epoch ms) the leader must act. */
+export interface WakeUpMessage {
+  wakeUpAt: number;
+}
+
+/** Where the dispatcher's precise wake-ups wait: a queue with per-message delays. */
+export interface WakeUpQueue {
+  send(message: WakeUpMessage, delaySeconds: number): Promise<void>;
+}
+
+export function parseWakeUpMessage(body: string): WakeUpMessage | undefined {
+  try {
+    const parsed = JSON.parse(body) as Partial<WakeUpMessage>;
+    return typeof parsed.wakeUpAt === 'number' && Number.isFinite(parsed.wakeUpAt) ? { wakeUpAt: parsed.wakeUpAt } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wake-ups on SQS (DelaySeconds 0..900), delivered to the dispatcher by an event source mapping. */
+export class SqsWakeUpQueue implements WakeUpQueue {
+  constructor(private readonly sqs: SQSClient, private readonly queueUrl: string) {}
+
+  async send(message: WakeUpMessage, delaySeconds: number): Promise<void> {
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message), DelaySeconds: delaySeconds }));
+  }
+}
