@@ -1463,12 +1463,15 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 const validateJobSpecSchema = validate11;
-const schema12 = { "$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "additionalProperties": false, "errorMessage": "must be a JSON object", "required": ["image", "schedule"], "properties": { "image": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": "^(?:(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$", "errorMessage": "must be a Docker/OCI image reference of up to 255 characters: [registry[:port]/]repository[:tag][@digest], the repository in lowercase (for example nginx:1.27, public.ecr.aws/nginx/nginx:1.27 or repo/app@sha256:<64 hex digits>)" }, "command": { "type": "array", "minItems": 1, "items": { "type": "string", "errorMessage": "must be a string" }, "errorMessage": "must be a non-empty array of strings" }, "schedule": { "type": "string", "pattern": "^(rate|cron)\\(.*\\)$", "maxLength": 256, "errorMessage": "must be a rate(...) or cron(...) expression in EventBridge syntax" }, "concurrencyPolicy": { "type": "string", "enum": ["Forbid", "Replace", "Allow"], "default": "Forbid", "errorMessage": 'must be "Forbid", "Replace" or "Allow"' }, "timeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 604800, "errorMessage": "must be an integer from 1 to 604800 (7 days)" }, "cpu": { "type": "integer", "enum": [256, 512, 1024, 2048, 4096, 8192, 16384], "default": 256, "errorMessage": "must be a Fargate CPU size: 256, 512, 1024, 2048, 4096, 8192 or 16384" }, "memory": { "type": "integer", "minimum": 512, "maximum": 122880, "default": 512, "errorMessage": "must be an integer number of MiB from 512 to 122880" }, "environment": { "type": "object", "default": {}, "propertyNames": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 255, "errorMessage": "is not a valid variable name: use letters, digits and _, not starting with a digit" }, "additionalProperties": { "type": "string", "errorMessage": "must be a string" }, "errorMessage": "must be an object of NAME: value strings" }, "secrets": { "type": "object", "default": {}, "propertyNames": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 255, "errorMessage": "is not a valid variable name: use letters, digits and _, not starting with a digit" }, "additionalProperties": { "type": "string", "pattern": "^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?|[A-Za-z0-9/_+=.@-]{1,512})$", "errorMessage": "must be a Secrets Manager secret ARN or name (letters, digits and / _ + = . @ -)" }, "errorMessage": "must be an object of NAME: secret ARN or name" } } };
+const schema12 = { "$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "additionalProperties": false, "errorMessage": "must be a JSON object", "required": ["image", "schedule"], "properties": { "image": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": "^(?:(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$", "errorMessage": "must be a Docker/OCI image reference of up to 255 characters: [registry[:port]/]repository[:tag][@digest], the repository in lowercase (for example nginx:1.27, public.ecr.aws/nginx/nginx:1.27 or repo/app@sha256:<64 hex digits>)" }, "command": { "type": "array", "minItems": 1, "items": { "type": "string", "errorMessage": "must be a string" }, "errorMessage": "must be a non-empty array of strings" }, "schedule": { "type": "string", "pattern": "^(rate|cron)\\(.*\\)$", "maxLength": 256, "errorMessage": "must be a rate(...) or cron(...) expression in EventBridge syntax" }, "timeZone": { "type": "string", "minLength": 1, "maxLength": 64, "default": "UTC", "errorMessage": 'must be an IANA time zone name such as "Europe/Berlin" or "UTC"' }, "concurrencyPolicy": { "type": "string", "enum": ["Forbid", "Replace", "Allow"], "default": "Forbid", "errorMessage": 'must be "Forbid", "Replace" or "Allow"' }, "startingDeadlineSeconds": { "type": "integer", "minimum": 1, "maximum": 604800, "errorMessage": "must be an integer from 1 to 604800 (7 days)" }, "timeoutSeconds": { "type": "integer", "minimum": 1, "maximum": 604800, "errorMessage": "must be an integer from 1 to 604800 (7 days)" }, "cpu": { "type": "integer", "enum": [256, 512, 1024, 2048, 4096, 8192, 16384], "default": 256, "errorMessage": "must be a Fargate CPU size: 256, 512, 1024, 2048, 4096, 8192 or 16384" }, "memory": { "type": "integer", "minimum": 512, "maximum": 122880, "default": 512, "errorMessage": "must be an integer number of MiB from 512 to 122880" }, "environment": { "type": "object", "default": {}, "propertyNames": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 255, "errorMessage": "is not a valid variable name: use letters, digits and _, not starting with a digit" }, "additionalProperties": { "type": "string", "errorMessage": "must be a string" }, "errorMessage": "must be an object of NAME: value strings" }, "secrets": { "type": "object", "default": {}, "propertyNames": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 255, "errorMessage": "is not a valid variable name: use letters, digits and _, not starting with a digit" }, "additionalProperties": { "type": "string", "pattern": "^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?|[A-Za-z0-9/_+=.@-]{1,512})$", "errorMessage": "must be a Secrets Manager secret ARN or name (letters, digits and / _ + = . @ -)" }, "errorMessage": "must be an object of NAME: secret ARN or name" } } };
 const pattern9 = /* @__PURE__ */ new RegExp("^(rate|cron)\\(.*\\)$", "u");
 function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.timeZone === void 0) {
+      data.timeZone = "UTC";
+    }
     if (data.concurrencyPolicy === void 0) {
       data.concurrencyPolicy = "Forbid";
     }
@@ -1619,89 +1622,90 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    let data4 = data.concurrencyPolicy;
-    if (typeof data4 !== "string") {
-      const err13 = { instancePath: instancePath + "/concurrencyPolicy", schemaPath: "#/properties/concurrencyPolicy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.concurrencyPolicy.type, parentSchema: schema12.properties.concurrencyPolicy, data: data4 };
-      if (vErrors === null) {
-        vErrors = [err13];
-      } else {
-        vErrors.push(err13);
-      }
-      errors++;
-    }
-    if (!(data4 === "Forbid" || data4 === "Replace" || data4 === "Allow")) {
-      const err14 = { instancePath: instancePath + "/concurrencyPolicy", schemaPath: "#/properties/concurrencyPolicy/enum", keyword: "enum", params: { allowedValues: schema12.properties.concurrencyPolicy.enum }, message: "must be equal to one of the allowed values", schema: schema12.properties.concurrencyPolicy.enum, parentSchema: schema12.properties.concurrencyPolicy, data: data4 };
-      if (vErrors === null) {
-        vErrors = [err14];
-      } else {
-        vErrors.push(err14);
-      }
-      errors++;
-    }
-    if (data.timeoutSeconds !== void 0) {
-      let data5 = data.timeoutSeconds;
-      if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-        const err15 = { instancePath: instancePath + "/timeoutSeconds", schemaPath: "#/properties/timeoutSeconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema12.properties.timeoutSeconds.type, parentSchema: schema12.properties.timeoutSeconds, data: data5 };
+    let data4 = data.timeZone;
+    if (typeof data4 === "string") {
+      if (func3(data4) > 64) {
+        const err13 = { instancePath: instancePath + "/timeZone", schemaPath: "#/properties/timeZone/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters", schema: 64, parentSchema: schema12.properties.timeZone, data: data4 };
         if (vErrors === null) {
-          vErrors = [err15];
+          vErrors = [err13];
         } else {
-          vErrors.push(err15);
+          vErrors.push(err13);
         }
         errors++;
       }
-      if (typeof data5 == "number" && isFinite(data5)) {
-        if (data5 > 604800 || isNaN(data5)) {
-          const err16 = { instancePath: instancePath + "/timeoutSeconds", schemaPath: "#/properties/timeoutSeconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 604800 }, message: "must be <= 604800", schema: 604800, parentSchema: schema12.properties.timeoutSeconds, data: data5 };
+      if (func3(data4) < 1) {
+        const err14 = { instancePath: instancePath + "/timeZone", schemaPath: "#/properties/timeZone/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12.properties.timeZone, data: data4 };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    } else {
+      const err15 = { instancePath: instancePath + "/timeZone", schemaPath: "#/properties/timeZone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.timeZone.type, parentSchema: schema12.properties.timeZone, data: data4 };
+      if (vErrors === null) {
+        vErrors = [err15];
+      } else {
+        vErrors.push(err15);
+      }
+      errors++;
+    }
+    let data5 = data.concurrencyPolicy;
+    if (typeof data5 !== "string") {
+      const err16 = { instancePath: instancePath + "/concurrencyPolicy", schemaPath: "#/properties/concurrencyPolicy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.concurrencyPolicy.type, parentSchema: schema12.properties.concurrencyPolicy, data: data5 };
+      if (vErrors === null) {
+        vErrors = [err16];
+      } else {
+        vErrors.push(err16);
+      }
+      errors++;
+    }
+    if (!(data5 === "Forbid" || data5 === "Replace" || data5 === "Allow")) {
+      const err17 = { instancePath: instancePath + "/concurrencyPolicy", schemaPath: "#/properties/concurrencyPolicy/enum", keyword: "enum", params: { allowedValues: schema12.properties.concurrencyPolicy.enum }, message: "must be equal to one of the allowed values", schema: schema12.properties.concurrencyPolicy.enum, parentSchema: schema12.properties.concurrencyPolicy, data: data5 };
+      if (vErrors === null) {
+        vErrors = [err17];
+      } else {
+        vErrors.push(err17);
+      }
+      errors++;
+    }
+    if (data.startingDeadlineSeconds !== void 0) {
+      let data6 = data.startingDeadlineSeconds;
+      if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+        const err18 = { instancePath: instancePath + "/startingDeadlineSeconds", schemaPath: "#/properties/startingDeadlineSeconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema12.properties.startingDeadlineSeconds.type, parentSchema: schema12.properties.startingDeadlineSeconds, data: data6 };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+      if (typeof data6 == "number" && isFinite(data6)) {
+        if (data6 > 604800 || isNaN(data6)) {
+          const err19 = { instancePath: instancePath + "/startingDeadlineSeconds", schemaPath: "#/properties/startingDeadlineSeconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 604800 }, message: "must be <= 604800", schema: 604800, parentSchema: schema12.properties.startingDeadlineSeconds, data: data6 };
           if (vErrors === null) {
-            vErrors = [err16];
+            vErrors = [err19];
           } else {
-            vErrors.push(err16);
+            vErrors.push(err19);
           }
           errors++;
         }
-        if (data5 < 1 || isNaN(data5)) {
-          const err17 = { instancePath: instancePath + "/timeoutSeconds", schemaPath: "#/properties/timeoutSeconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema12.properties.timeoutSeconds, data: data5 };
+        if (data6 < 1 || isNaN(data6)) {
+          const err20 = { instancePath: instancePath + "/startingDeadlineSeconds", schemaPath: "#/properties/startingDeadlineSeconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema12.properties.startingDeadlineSeconds, data: data6 };
           if (vErrors === null) {
-            vErrors = [err17];
+            vErrors = [err20];
           } else {
-            vErrors.push(err17);
+            vErrors.push(err20);
           }
           errors++;
         }
       }
     }
-    let data6 = data.cpu;
-    if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-      const err18 = { instancePath: instancePath + "/cpu", schemaPath: "#/properties/cpu/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema12.properties.cpu.type, parentSchema: schema12.properties.cpu, data: data6 };
-      if (vErrors === null) {
-        vErrors = [err18];
-      } else {
-        vErrors.push(err18);
-      }
-      errors++;
-    }
-    if (!(data6 === 256 || data6 === 512 || data6 === 1024 || data6 === 2048 || data6 === 4096 || data6 === 8192 || data6 === 16384)) {
-      const err19 = { instancePath: instancePath + "/cpu", schemaPath: "#/properties/cpu/enum", keyword: "enum", params: { allowedValues: schema12.properties.cpu.enum }, message: "must be equal to one of the allowed values", schema: schema12.properties.cpu.enum, parentSchema: schema12.properties.cpu, data: data6 };
-      if (vErrors === null) {
-        vErrors = [err19];
-      } else {
-        vErrors.push(err19);
-      }
-      errors++;
-    }
-    let data7 = data.memory;
-    if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-      const err20 = { instancePath: instancePath + "/memory", schemaPath: "#/properties/memory/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema12.properties.memory.type, parentSchema: schema12.properties.memory, data: data7 };
-      if (vErrors === null) {
-        vErrors = [err20];
-      } else {
-        vErrors.push(err20);
-      }
-      errors++;
-    }
-    if (typeof data7 == "number" && isFinite(data7)) {
-      if (data7 > 122880 || isNaN(data7)) {
-        const err21 = { instancePath: instancePath + "/memory", schemaPath: "#/properties/memory/maximum", keyword: "maximum", params: { comparison: "<=", limit: 122880 }, message: "must be <= 122880", schema: 122880, parentSchema: schema12.properties.memory, data: data7 };
+    if (data.timeoutSeconds !== void 0) {
+      let data7 = data.timeoutSeconds;
+      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+        const err21 = { instancePath: instancePath + "/timeoutSeconds", schemaPath: "#/properties/timeoutSeconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema12.properties.timeoutSeconds.type, parentSchema: schema12.properties.timeoutSeconds, data: data7 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -1709,87 +1713,83 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      if (data7 < 512 || isNaN(data7)) {
-        const err22 = { instancePath: instancePath + "/memory", schemaPath: "#/properties/memory/minimum", keyword: "minimum", params: { comparison: ">=", limit: 512 }, message: "must be >= 512", schema: 512, parentSchema: schema12.properties.memory, data: data7 };
+      if (typeof data7 == "number" && isFinite(data7)) {
+        if (data7 > 604800 || isNaN(data7)) {
+          const err22 = { instancePath: instancePath + "/timeoutSeconds", schemaPath: "#/properties/timeoutSeconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 604800 }, message: "must be <= 604800", schema: 604800, parentSchema: schema12.properties.timeoutSeconds, data: data7 };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+        if (data7 < 1 || isNaN(data7)) {
+          const err23 = { instancePath: instancePath + "/timeoutSeconds", schemaPath: "#/properties/timeoutSeconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema12.properties.timeoutSeconds, data: data7 };
+          if (vErrors === null) {
+            vErrors = [err23];
+          } else {
+            vErrors.push(err23);
+          }
+          errors++;
+        }
+      }
+    }
+    let data8 = data.cpu;
+    if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
+      const err24 = { instancePath: instancePath + "/cpu", schemaPath: "#/properties/cpu/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema12.properties.cpu.type, parentSchema: schema12.properties.cpu, data: data8 };
+      if (vErrors === null) {
+        vErrors = [err24];
+      } else {
+        vErrors.push(err24);
+      }
+      errors++;
+    }
+    if (!(data8 === 256 || data8 === 512 || data8 === 1024 || data8 === 2048 || data8 === 4096 || data8 === 8192 || data8 === 16384)) {
+      const err25 = { instancePath: instancePath + "/cpu", schemaPath: "#/properties/cpu/enum", keyword: "enum", params: { allowedValues: schema12.properties.cpu.enum }, message: "must be equal to one of the allowed values", schema: schema12.properties.cpu.enum, parentSchema: schema12.properties.cpu, data: data8 };
+      if (vErrors === null) {
+        vErrors = [err25];
+      } else {
+        vErrors.push(err25);
+      }
+      errors++;
+    }
+    let data9 = data.memory;
+    if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
+      const err26 = { instancePath: instancePath + "/memory", schemaPath: "#/properties/memory/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema12.properties.memory.type, parentSchema: schema12.properties.memory, data: data9 };
+      if (vErrors === null) {
+        vErrors = [err26];
+      } else {
+        vErrors.push(err26);
+      }
+      errors++;
+    }
+    if (typeof data9 == "number" && isFinite(data9)) {
+      if (data9 > 122880 || isNaN(data9)) {
+        const err27 = { instancePath: instancePath + "/memory", schemaPath: "#/properties/memory/maximum", keyword: "maximum", params: { comparison: "<=", limit: 122880 }, message: "must be <= 122880", schema: 122880, parentSchema: schema12.properties.memory, data: data9 };
         if (vErrors === null) {
-          vErrors = [err22];
+          vErrors = [err27];
         } else {
-          vErrors.push(err22);
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+      if (data9 < 512 || isNaN(data9)) {
+        const err28 = { instancePath: instancePath + "/memory", schemaPath: "#/properties/memory/minimum", keyword: "minimum", params: { comparison: ">=", limit: 512 }, message: "must be >= 512", schema: 512, parentSchema: schema12.properties.memory, data: data9 };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
         }
         errors++;
       }
     }
-    let data8 = data.environment;
-    if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
-      for (const key1 in data8) {
-        const _errs20 = errors;
+    let data10 = data.environment;
+    if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+      for (const key1 in data10) {
+        const _errs24 = errors;
         if (typeof key1 === "string") {
           if (func3(key1) > 255) {
-            const err23 = { instancePath: instancePath + "/environment", schemaPath: "#/properties/environment/propertyNames/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema12.properties.environment.propertyNames, data: key1, propertyName: key1 };
-            if (vErrors === null) {
-              vErrors = [err23];
-            } else {
-              vErrors.push(err23);
-            }
-            errors++;
-          }
-          if (!pattern1.test(key1)) {
-            const err24 = { instancePath: instancePath + "/environment", schemaPath: "#/properties/environment/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', schema: "^[A-Za-z_][A-Za-z0-9_]*$", parentSchema: schema12.properties.environment.propertyNames, data: key1, propertyName: key1 };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
-            }
-            errors++;
-          }
-        } else {
-          const err25 = { instancePath: instancePath + "/environment", schemaPath: "#/properties/environment/propertyNames/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.environment.propertyNames.type, parentSchema: schema12.properties.environment.propertyNames, data: key1, propertyName: key1 };
-          if (vErrors === null) {
-            vErrors = [err25];
-          } else {
-            vErrors.push(err25);
-          }
-          errors++;
-        }
-        var valid3 = _errs20 === errors;
-        if (!valid3) {
-          const err26 = { instancePath: instancePath + "/environment", schemaPath: "#/properties/environment/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema12.properties.environment.propertyNames, parentSchema: schema12.properties.environment, data: data8 };
-          if (vErrors === null) {
-            vErrors = [err26];
-          } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-      }
-      for (const key2 in data8) {
-        let data9 = data8[key2];
-        if (typeof data9 !== "string") {
-          const err27 = { instancePath: instancePath + "/environment/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/environment/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.environment.additionalProperties.type, parentSchema: schema12.properties.environment.additionalProperties, data: data9 };
-          if (vErrors === null) {
-            vErrors = [err27];
-          } else {
-            vErrors.push(err27);
-          }
-          errors++;
-        }
-      }
-    } else {
-      const err28 = { instancePath: instancePath + "/environment", schemaPath: "#/properties/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema12.properties.environment.type, parentSchema: schema12.properties.environment, data: data8 };
-      if (vErrors === null) {
-        vErrors = [err28];
-      } else {
-        vErrors.push(err28);
-      }
-      errors++;
-    }
-    let data10 = data.secrets;
-    if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
-      for (const key3 in data10) {
-        const _errs27 = errors;
-        if (typeof key3 === "string") {
-          if (func3(key3) > 255) {
-            const err29 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/propertyNames/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema12.properties.secrets.propertyNames, data: key3, propertyName: key3 };
+            const err29 = { instancePath: instancePath + "/environment", schemaPath: "#/properties/environment/propertyNames/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema12.properties.environment.propertyNames, data: key1, propertyName: key1 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -1797,8 +1797,8 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!pattern1.test(key3)) {
-            const err30 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', schema: "^[A-Za-z_][A-Za-z0-9_]*$", parentSchema: schema12.properties.secrets.propertyNames, data: key3, propertyName: key3 };
+          if (!pattern1.test(key1)) {
+            const err30 = { instancePath: instancePath + "/environment", schemaPath: "#/properties/environment/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', schema: "^[A-Za-z_][A-Za-z0-9_]*$", parentSchema: schema12.properties.environment.propertyNames, data: key1, propertyName: key1 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -1807,7 +1807,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         } else {
-          const err31 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/propertyNames/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.secrets.propertyNames.type, parentSchema: schema12.properties.secrets.propertyNames, data: key3, propertyName: key3 };
+          const err31 = { instancePath: instancePath + "/environment", schemaPath: "#/properties/environment/propertyNames/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.environment.propertyNames.type, parentSchema: schema12.properties.environment.propertyNames, data: key1, propertyName: key1 };
           if (vErrors === null) {
             vErrors = [err31];
           } else {
@@ -1815,9 +1815,9 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        var valid5 = _errs27 === errors;
-        if (!valid5) {
-          const err32 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid", schema: schema12.properties.secrets.propertyNames, parentSchema: schema12.properties.secrets, data: data10 };
+        var valid3 = _errs24 === errors;
+        if (!valid3) {
+          const err32 = { instancePath: instancePath + "/environment", schemaPath: "#/properties/environment/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema12.properties.environment.propertyNames, parentSchema: schema12.properties.environment, data: data10 };
           if (vErrors === null) {
             vErrors = [err32];
           } else {
@@ -1826,43 +1826,107 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       }
-      for (const key4 in data10) {
-        let data11 = data10[key4];
-        if (typeof data11 === "string") {
-          if (!pattern3.test(data11)) {
-            const err33 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/secrets/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?|[A-Za-z0-9/_+=.@-]{1,512})$" }, message: 'must match pattern "^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?|[A-Za-z0-9/_+=.@-]{1,512})$"', schema: "^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?|[A-Za-z0-9/_+=.@-]{1,512})$", parentSchema: schema12.properties.secrets.additionalProperties, data: data11 };
-            if (vErrors === null) {
-              vErrors = [err33];
-            } else {
-              vErrors.push(err33);
-            }
-            errors++;
-          }
-        } else {
-          const err34 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/secrets/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.secrets.additionalProperties.type, parentSchema: schema12.properties.secrets.additionalProperties, data: data11 };
+      for (const key2 in data10) {
+        let data11 = data10[key2];
+        if (typeof data11 !== "string") {
+          const err33 = { instancePath: instancePath + "/environment/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/environment/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.environment.additionalProperties.type, parentSchema: schema12.properties.environment.additionalProperties, data: data11 };
           if (vErrors === null) {
-            vErrors = [err34];
+            vErrors = [err33];
           } else {
-            vErrors.push(err34);
+            vErrors.push(err33);
           }
           errors++;
         }
       }
     } else {
-      const err35 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema12.properties.secrets.type, parentSchema: schema12.properties.secrets, data: data10 };
+      const err34 = { instancePath: instancePath + "/environment", schemaPath: "#/properties/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema12.properties.environment.type, parentSchema: schema12.properties.environment, data: data10 };
       if (vErrors === null) {
-        vErrors = [err35];
+        vErrors = [err34];
       } else {
-        vErrors.push(err35);
+        vErrors.push(err34);
+      }
+      errors++;
+    }
+    let data12 = data.secrets;
+    if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+      for (const key3 in data12) {
+        const _errs31 = errors;
+        if (typeof key3 === "string") {
+          if (func3(key3) > 255) {
+            const err35 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/propertyNames/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema12.properties.secrets.propertyNames, data: key3, propertyName: key3 };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+          if (!pattern1.test(key3)) {
+            const err36 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', schema: "^[A-Za-z_][A-Za-z0-9_]*$", parentSchema: schema12.properties.secrets.propertyNames, data: key3, propertyName: key3 };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        } else {
+          const err37 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/propertyNames/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.secrets.propertyNames.type, parentSchema: schema12.properties.secrets.propertyNames, data: key3, propertyName: key3 };
+          if (vErrors === null) {
+            vErrors = [err37];
+          } else {
+            vErrors.push(err37);
+          }
+          errors++;
+        }
+        var valid5 = _errs31 === errors;
+        if (!valid5) {
+          const err38 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid", schema: schema12.properties.secrets.propertyNames, parentSchema: schema12.properties.secrets, data: data12 };
+          if (vErrors === null) {
+            vErrors = [err38];
+          } else {
+            vErrors.push(err38);
+          }
+          errors++;
+        }
+      }
+      for (const key4 in data12) {
+        let data13 = data12[key4];
+        if (typeof data13 === "string") {
+          if (!pattern3.test(data13)) {
+            const err39 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/secrets/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?|[A-Za-z0-9/_+=.@-]{1,512})$" }, message: 'must match pattern "^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?|[A-Za-z0-9/_+=.@-]{1,512})$"', schema: "^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?|[A-Za-z0-9/_+=.@-]{1,512})$", parentSchema: schema12.properties.secrets.additionalProperties, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+        } else {
+          const err40 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/secrets/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.secrets.additionalProperties.type, parentSchema: schema12.properties.secrets.additionalProperties, data: data13 };
+          if (vErrors === null) {
+            vErrors = [err40];
+          } else {
+            vErrors.push(err40);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err41 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema12.properties.secrets.type, parentSchema: schema12.properties.secrets, data: data12 };
+      if (vErrors === null) {
+        vErrors = [err41];
+      } else {
+        vErrors.push(err41);
       }
       errors++;
     }
   } else {
-    const err36 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema12.type, parentSchema: schema12, data };
+    const err42 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema12.type, parentSchema: schema12, data };
     if (vErrors === null) {
-      vErrors = [err36];
+      vErrors = [err42];
     } else {
-      vErrors.push(err36);
+      vErrors.push(err42);
     }
     errors++;
   }
