@@ -326,6 +326,11 @@ export class JobStore {
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.wakeUp, ...wakeUp } }));
   }
 
+  /** Forgets the armed wake-up, when its queue is known to be empty (local mode starting). */
+  async forgetWakeUp(): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.wakeUp }));
+  }
+
   /** Deletes a run record under the lease (history pruning). */
   async deleteRun(lease: Pick<Lease, 'token'>, name: string, tick: number): Promise<void> {
     await this.fencedDelete(lease, this.key(name, keys.run(tick)));

@@ -17,8 +17,11 @@ export interface SingletonTask {
   name: string;
   /** Also run on a precise wake-up (jobs), not only on the one-minute tick (the sweep is not). */
   onWakeUp?: boolean;
-  run(lease: Lease, now: number): Promise<unknown>;
+  run(lease: Lease, now: number, trigger: PassTrigger): Promise<unknown>;
 }
+
+/** What started a leader pass: the one-minute tick (everything) or a precise wake-up (jobs). */
+export type PassTrigger = 'tick' | 'wake-up';
 
 export type DispatcherEvent = ScheduledEvent | SQSEvent | TaskStateChangeEvent;
 
@@ -63,7 +66,7 @@ export function createDispatcherHandler(deps: DispatcherDependencies): Dispatche
       for (const record of event.Records) led = (await wakeUp(record.body)) || led;
       return { led };
     }
-    return { led: await lead(deps.elector, deps.tasks) };
+    return { led: await lead(deps.elector, deps.tasks, 'tick') };
   };
 
   const wakeUp = async (body: string): Promise<boolean> => {
@@ -80,19 +83,19 @@ export function createDispatcherHandler(deps: DispatcherDependencies): Dispatche
       return false;
     }
     if (action.sleepMs > 0) await deps.sleep(action.sleepMs);
-    const led = await lead(deps.wakeUpElector, deps.tasks.filter((task) => task.onWakeUp));
+    const led = await lead(deps.wakeUpElector, deps.tasks.filter((task) => task.onWakeUp), 'wake-up');
     if (!led && !(await deps.wakeUps.retry(at, deps.clock.now()))) {
       deps.logger.warn('wake-up found the lease held for too long; the one-minute tick takes over', { wakeUpAt: new Date(at).toISOString() });
     }
     return led;
   };
 
-  const lead = async (elector: LeaderElector, tasks: SingletonTask[]): Promise<boolean> => {
+  const lead = async (elector: LeaderElector, tasks: SingletonTask[], trigger: PassTrigger): Promise<boolean> => {
     try {
       const outcome = await elector.runIfLeader(deps.clock.now(), async (lease) => {
         for (const task of tasks) {
           try {
-            await task.run(lease, deps.clock.now());
+            await task.run(lease, deps.clock.now(), trigger);
           } catch (error) {
             // Fenced out or lease lost: stop acting as leader at once (runIfLeader forgets the lease).
             if (error instanceof FencedWriteRejectedError || error instanceof LeaseLostError) throw error;

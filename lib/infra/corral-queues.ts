@@ -11,6 +11,10 @@ import { infraDefaults } from './defaults.js';
  * delivers it to the reconciler then — no per-minute polling, no scheduler resources per
  * service. Messages that keep failing land in `requeueDeadLetters`.
  *
+ * `wakeUps` carries the dispatcher's precise wake-ups: one delayed message for the next instant
+ * a job needs the leader (a tick, a timeout), re-sent when the wait is beyond 15 minutes, so a run
+ * starts within a second of its tick rather than on the next one-minute tick.
+ *
  * `failedEvents` receives what the other triggers could not deliver: stream batches that
  * exhausted their retries (their metadata — shard and sequence numbers) and EventBridge events
  * the reconciler or dispatcher did not take. The one-minute sweep repairs the state they
@@ -20,6 +24,8 @@ export class CorralQueues extends Construct {
   readonly requeue: sqs.Queue;
   readonly requeueDeadLetters: sqs.Queue;
   readonly failedEvents: sqs.Queue;
+  readonly wakeUps: sqs.Queue;
+  readonly wakeUpDeadLetters: sqs.Queue;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -35,6 +41,15 @@ export class CorralQueues extends Construct {
       ...common,
       visibilityTimeout: infraDefaults.requeue.visibilityTimeout,
       deadLetterQueue: { queue: this.requeueDeadLetters, maxReceiveCount: infraDefaults.requeue.maxReceiveCount },
+    });
+    this.wakeUpDeadLetters = new sqs.Queue(this, 'WakeUpDeadLetters', {
+      ...common,
+      retentionPeriod: infraDefaults.deadLetterRetention,
+    });
+    this.wakeUps = new sqs.Queue(this, 'WakeUps', {
+      ...common,
+      visibilityTimeout: infraDefaults.wakeUps.visibilityTimeout,
+      deadLetterQueue: { queue: this.wakeUpDeadLetters, maxReceiveCount: infraDefaults.wakeUps.maxReceiveCount },
     });
     this.failedEvents = new sqs.Queue(this, 'FailedEvents', {
       ...common,

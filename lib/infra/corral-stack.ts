@@ -93,7 +93,7 @@ export class CorralStack extends Stack {
       entry: functionEntry('dispatcher'),
       description: 'Corral dispatcher: leader-elected singleton jobs and garbage collection',
       ...settings.dispatcher,
-      environment,
+      environment: { ...environment, WAKE_UP_QUEUE_URL: this.queues.wakeUps.queueUrl },
     });
     this.functions = { api, reconciler, dispatcher, rotation };
 
@@ -106,6 +106,7 @@ export class CorralStack extends Stack {
       );
     }
     for (const fn of [reconciler, dispatcher]) this.queues.requeue.grantSendMessages(fn.function);
+    this.queues.wakeUps.grantSendMessages(dispatcher.function);
 
     new TaskControlPolicy(this, 'TaskControl', {
       clusterArn: this.networking.clusterArn,
@@ -135,6 +136,8 @@ export class CorralStack extends Stack {
     new DispatcherSchedule(this, 'DispatcherSchedule', {
       dispatcher: dispatcher.function,
       failedEvents: this.queues.failedEvents,
+      wakeUps: this.queues.wakeUps,
+      clusterArn: this.networking.clusterArn,
     });
     this.rotation = new CorralRotation(this, 'Rotation', {
       rotationFunction: rotation.function,

@@ -43,6 +43,12 @@ export const infraDefaults = {
     visibilityTimeout: Duration.seconds(360),
     maxReceiveCount: 5,
   },
+  wakeUps: {
+    /** One wake-up at a time: the dispatcher sleeps its last second or two before acting. */
+    batchSize: 1,
+    visibilityTimeout: Duration.seconds(360),
+    maxReceiveCount: 5,
+  },
   /** Failed events and dead letters are kept for the longest time SQS allows. */
   deadLetterRetention: Duration.days(14),
   eventTargetRetryAttempts: 4,

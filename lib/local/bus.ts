@@ -386,13 +386,16 @@ export class LocalBus {
    * knows such work waits only for the clock: once everything running is asleep it lets
    * `runFor` move time at once, without the stall guard's wall-clock pause.
    */
-  async sleep(ms: number): Promise<void> {
+  sleep(ms: number): Promise<void> {
     this.sleepers++;
-    try {
-      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, ms));
-    } finally {
-      this.sleepers--;
-    }
+    return new Promise<void>((resolve) =>
+      this.clock.setTimeout(() => {
+        // Awake from the moment the timer fires, before the sleeper's continuation runs, so the
+        // `idle()` that follows the firing waits for it.
+        this.sleepers--;
+        resolve();
+      }, ms),
+    );
   }
 
   /** Makes `idle()` wait for work the bus did not start itself; returns the same promise. */

@@ -47,6 +47,8 @@ export interface LocalRuntimeOptions {
   delays?: Partial<TaskDelays>;
   /** Use a virtual clock the caller advances (tests) instead of the wall clock. */
   virtualTime?: boolean;
+  /** Where the virtual clock starts (epoch ms; default 2026-01-01), e.g. a restart's later time. */
+  virtualStart?: number;
   /** Randomness of the simulated faults (throttling, capacity); tests pass a seeded one. */
   random?: () => number;
   /** Run the reconciler, dispatcher and rotation handlers (true); false serves the API alone. */
@@ -114,7 +116,7 @@ export const zeroDelays: Partial<TaskDelays> = { provisioningMs: 0, pendingMs: 0
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const host = options.host ?? localDefaults.host;
-  const clock: Clock = options.virtualTime ? new VirtualClock() : systemClock;
+  const clock: Clock = options.virtualTime ? new VirtualClock(options.virtualStart) : systemClock;
   const logger = new Logger({ serviceName: 'corral', logLevel: (options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN') as 'WARN' });
   const bus = new LocalBus({ clock, log: (message, error) => logger.warn(message, { errorName: (error as Error)?.name, errorMessage: (error as Error)?.message }) });
   const aws = await startLocalAws({
@@ -178,6 +180,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const dispatchers = Array.from({ length: options.dispatchers ?? 1 }, createDispatcher);
     dispatchers.forEach((dispatcher, i) => bus.schedule(`${localFunctions.dispatcher}-${i}`, 60_000, dispatcher, { onTheClock: true }));
     bus.addQueueTarget(localQueues.wakeUps, dispatchers[0]);
+    // The bus's queue starts empty, whatever the table remembers: a jobs pass now catches up
+    // on ticks due while local mode was down and arms the next wake-up.
+    await jobs.forgetWakeUp();
+    await wakeUps.rearm(clock.now(), clock.now());
     bus.subscribe({ source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }, (event) =>
       isJobTaskEvent(event) ? dispatchers[0](event as DispatcherEvent) : undefined,
     );

@@ -1,5 +1,4 @@
 import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
-import type { ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStore } from '../../lib/aws/job-store.js';
 import { FencedWriteRejectedError } from '../../lib/aws/lease-errors.js';
@@ -79,36 +78,15 @@ describe('scheduled jobs in local mode, three dispatchers contending', () => {
     const runs = body.status.lastRuns;
     expect(runs.map((run: any) => Date.parse(run.tick) - anchor)).toEqual([5, 4, 3, 2, 1].map((k) => k * minute));
     expect(new Set(runs.map((run: any) => run.taskArn))).toEqual(new Set(tasks.map((task) => task.taskArn)));
-    // Each run exited after 20 s; the dispatcher recorded that on the following tick.
-    expect(runs.slice(1).map((run: any) => [run.status, run.exitCode, run.durationSeconds])).toEqual(Array(4).fill(['Succeeded', 0, 20]));
-    // The newest run exited at 5:20; its record learns that at the 6:00 tick.
-    expect(body.status).toMatchObject({ activeRuns: 1, lastScheduledTick: runs[0].tick, nextRunAt: new Date(anchor + 6 * minute).toISOString() });
+    // Each run exited after 20 s, recorded from the task's state change as it happened.
+    expect(runs.map((run: any) => [run.status, run.exitCode, run.durationSeconds, run.latenessSeconds])).toEqual(Array(5).fill(['Succeeded', 0, 20, 0]));
+    expect(body.status).toMatchObject({ activeRuns: 0, lastScheduledTick: runs[0].tick, nextRunAt: new Date(anchor + 6 * minute).toISOString(), timeZone: 'UTC' });
     expect(tasks.every((task) => task.tags === undefined || task.tags.length === 0 || task.tags.some((t) => t.key === 'corral:job' && t.value === 'every-minute'))).toBe(true);
 
     expect((await call(api, 'DELETE', '/jobs/every-minute')).status).toBe(202);
     await runtime.bus.runFor(clock, minute);
     expect((await call(api, 'GET', '/jobs/every-minute')).status).toBe(404);
     expect(await jobTasks('every-minute')).toHaveLength(ticks);
-  });
-
-  it('runs a missed window once, for its latest tick, when the dispatchers come back', async () => {
-    await imageBehaves('catch-up:1', 'exit', { afterSeconds: 10 });
-    const anchor = await createJob('catch-up', { image: 'catch-up:1', schedule: 'rate(5 minutes)' });
-    const dispatchers = [0, 1, 2].map((i) => `corral-dispatcher-${i}`);
-    for (const name of dispatchers) runtime.bus.unschedule(name);
-    // An outage over the ticks at 5, 10 and 15 minutes; one invocation comes back at 17.
-    await runtime.bus.runFor(clock, 17 * minute);
-    const event = { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(clock.now()).toISOString(), detail: {} } as unknown as ScheduledEvent;
-    expect(await runtime.createDispatcher()(event)).toEqual({ led: true });
-    expect(await runtime.createDispatcher()(event)).toEqual({ led: false });
-    expect((await jobTasks('catch-up')).length).toBe(1);
-    for (const name of dispatchers) runtime.bus.schedule(name, minute, runtime.createDispatcher());
-    await runtime.bus.runFor(clock, 3 * minute + 30_000);
-
-    const runs = (await job('catch-up')).status.lastRuns;
-    expect(runs.map((run: any) => (Date.parse(run.tick) - anchor) / minute)).toEqual([20, 15]);
-    expect(await jobTasks('catch-up')).toHaveLength(2);
-    await call(api, 'DELETE', '/jobs/catch-up');
   });
 
   it('starts one task for a tick when two leaders overlap, and refuses the superseded one afterwards', async () => {
@@ -200,8 +178,8 @@ describe('scheduled jobs in local mode, three dispatchers contending', () => {
     expect(running).toHaveLength(1);
     for (const task of tasks.filter((t) => t.desiredStatus === 'STOPPED')) expect(task.stoppedReason).toContain('concurrencyPolicy Replace');
     const runs = (await job('replaced')).status.lastRuns;
-    // The newest run's task is RUNNING in ECS; its record says so from the next tick on.
-    expect(runs.map((run: any) => run.status)).toEqual(['Pending', 'Replaced', 'Replaced']);
+    // The newest run's task is RUNNING in ECS, and its record says so at once.
+    expect(runs.map((run: any) => run.status)).toEqual(['Running', 'Replaced', 'Replaced']);
     expect(runs[0].taskArn).toBe(running[0].taskArn);
     expect(runs[2]).toMatchObject({ durationSeconds: 60 });
     await call(api, 'DELETE', '/jobs/replaced');
@@ -215,10 +193,9 @@ describe('scheduled jobs in local mode, three dispatchers contending', () => {
     expect(task.lastStatus).toBe('STOPPED');
     expect(task.stoppedReason).toContain('timeoutSeconds (90)');
     const [run] = (await job('slowpoke')).status.lastRuns;
-    // Started at the 10-minute tick, found past its 90 s at the 12-minute one and stopped;
-    // the 13-minute tick recorded its end.
+    // Started at the 10-minute tick; a wake-up at 11:30 stopped it the moment its 90 s were up.
     expect(run).toMatchObject({ tick: new Date(anchor + 10 * minute).toISOString(), status: 'TimedOut', taskArn: task.taskArn });
-    expect(run.durationSeconds).toBe(120);
+    expect(run.durationSeconds).toBe(90);
     await call(api, 'DELETE', '/jobs/slowpoke');
   });
 

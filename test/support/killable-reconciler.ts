@@ -7,7 +7,7 @@ import { ElbTargetGroups } from '../../lib/aws/elb-target-groups.js';
 import { localCluster, localTaskDefinitions } from '../../lib/local/runtime.js';
 import { assembleReconcilerDependencies } from '../../lib/reconciler/dependencies.js';
 import type { ReconcilerDependencies } from '../../lib/reconciler/runner.js';
-import type { TestRuntime } from './local-mode.js';
+import type { LocalRuntime } from '../../lib/local/runtime.js';
 
 /** What a reconciler "dies" with: every AWS call from then on fails the same way. */
 export class ReconcilerKilled extends Error {
@@ -28,8 +28,10 @@ export function isKilled(error: unknown): boolean {
  * then fail the next one and every later one — as if the Lambda died right after that call
  * returned, never releasing its lease or writing anything else.
  */
-export function killableReconciler(rt: TestRuntime, killAfter: number, holder: string): {
+export function killableReconciler(rt: Pick<LocalRuntime, 'awsUrl' | 'reconcilerDeps' | 'tableName' | 'clock'>, killAfter: number, holder: string): {
   deps: ReconcilerDependencies;
+  /** The killable clients themselves, for other adapters that should die with the reconciler. */
+  clients: ReturnType<typeof createAwsClients>;
   calls: () => number;
   close: () => void;
 } {
@@ -58,6 +60,7 @@ export function killableReconciler(rt: TestRuntime, killAfter: number, holder: s
       }),
       holder,
     },
+    clients,
     calls: () => calls,
     close: () => {
       for (const client of [...Object.values(clients), elb, cloudMap]) client.destroy();
