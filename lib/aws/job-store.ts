@@ -10,6 +10,8 @@ import type { Clock } from '../clock.js';
 import type { Lease } from '../core/lease/index.js';
 import { defaultTimeZone } from '../core/jobs/index.js';
 import type { JobSpec } from '../core/spec/index.js';
+import { writeFenced } from './fenced-transaction.js';
+import { FencedConditionFailedError } from './lease-errors.js';
 import { fencedCondition, fencedWriteRejection, type FencedTarget } from './lease-fence.js';
 import { isConditionalCheckFailure } from './condition-failures.js';
 import { ConflictError, GenerationMismatchError, NotFoundError } from './store-errors.js';
@@ -202,26 +204,25 @@ export class JobStore {
 
   /**
    * Records a run for its tick unless one is already recorded: 'recorded' when this call wrote
-   * it, 'exists' when the tick was taken (by a retry of ours or another dispatcher). Throws
-   * FencedWriteRejectedError when a newer lease has written that run.
+   * it, 'exists' when the tick was taken (by a retry of ours or another dispatcher). One
+   * transaction with a ConditionCheck on the lease token (fenced-transaction.ts): a superseded
+   * leader is refused with FencedWriteRejectedError even before its successor wrote anything,
+   * so a tick's record is created once, under the current leader's fence.
    */
-  async recordRun(lease: Pick<Lease, 'token'>, name: string, run: JobRun): Promise<'recorded' | 'exists'> {
+  async recordRun(lease: Pick<Lease, 'name' | 'token'>, name: string, run: JobRun): Promise<'recorded' | 'exists'> {
     const fence = fencedCondition(lease);
-    const key = this.key(name, keys.run(run.tick));
     try {
-      await this.db.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...key, ...withoutUndefined(run), ...fence.attributes },
-        ConditionExpression: `attribute_not_exists(#pk) AND ${fence.condition}`,
-        ExpressionAttributeNames: { '#pk': tableSchema.partitionKey, ...fence.names },
-        ExpressionAttributeValues: { ...fence.values },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }));
+      await writeFenced({ documents: this.db, tableName: this.tableName, lease }, [{
+        Put: {
+          TableName: this.tableName,
+          Item: { ...this.key(name, keys.run(run.tick)), ...withoutUndefined(run), ...fence.attributes },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': tableSchema.partitionKey },
+        },
+      }]);
       return 'recorded';
     } catch (error) {
-      const rejection = await fencedWriteRejection(error, lease, this.target(key));
-      if (rejection) throw rejection;
-      if (isConditionalCheckFailure(error)) return 'exists';
+      if (error instanceof FencedConditionFailedError) return 'exists';
       throw error;
     }
   }

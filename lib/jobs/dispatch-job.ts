@@ -52,7 +52,7 @@ export interface JobDispatchResult {
  */
 export async function dispatchJob(
   deps: JobDispatchDependencies,
-  lease: Pick<Lease, 'token'>,
+  lease: Pick<Lease, 'name' | 'token'>,
   job: JobRecord,
   now: number,
 ): Promise<JobDispatchResult> {
@@ -141,7 +141,7 @@ type RunUpdate = (run: JobRun, changes: Partial<JobRun>) => Promise<boolean>;
 /** One job's dispatch in progress: its runs as last written, and how to change one. */
 interface JobPass {
   deps: JobDispatchDependencies;
-  lease: Pick<Lease, 'token'>;
+  lease: Pick<Lease, 'name' | 'token'>;
   job: JobRecord;
   state: JobDispatchState;
   now: number;
@@ -256,7 +256,7 @@ function startedRuns(runs: Map<number, JobRun>): (JobRun & { runId: string; star
 }
 
 /** Keeps the newest `runHistoryLimit` runs and every active one. */
-async function prune(deps: JobDispatchDependencies, lease: Pick<Lease, 'token'>, job: string): Promise<void> {
+async function prune(deps: JobDispatchDependencies, lease: Pick<Lease, 'name' | 'token'>, job: string): Promise<void> {
   const runs = await deps.jobs.listRuns(job);
   for (const run of runs.slice(jobDefaults.runHistoryLimit)) {
     if (!activeRunStatuses.includes(run.status)) await deps.jobs.deleteRun(lease, job, run.tick);

@@ -1,4 +1,5 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { leaseAttributes, leaseKey } from '../../lib/aws/lease-items.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStore, type JobRun } from '../../lib/aws/job-store.js';
 import { FencedWriteRejectedError } from '../../lib/aws/lease-errors.js';
@@ -21,6 +22,17 @@ function spec(fields: Record<string, unknown>): JobSpec {
 
 function pending(tick: number, generation = 1): JobRun {
   return { tick, status: 'Pending', generation, taskDefinitionArn: 'arn:td/corral-job-x:1', recordedAt: tick };
+}
+
+const leaseName = 'jobs-test';
+
+/** The dispatcher's lease as the table holds it, at `token`: run records are fenced by it. */
+async function leaseAt(token: number): Promise<{ name: string; token: number }> {
+  await DynamoDBDocumentClient.from(dynamo.client).send(new PutCommand({
+    TableName: dynamo.tableName,
+    Item: { ...leaseKey(leaseName), [leaseAttributes.token]: token, [leaseAttributes.holder]: 'test', [leaseAttributes.expiresAt]: 0, [leaseAttributes.durationMs]: 15_000 },
+  }));
+  return { name: leaseName, token };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -71,7 +83,7 @@ describe('JobStore specs', () => {
 
   it('marks a job deleting, refuses changes to it, and removes it with its runs', async () => {
     await store.putJob('doomed', spec({}));
-    await store.recordRun({ token: 1 }, 'doomed', pending(t0));
+    await store.recordRun(await leaseAt(1), 'doomed', pending(t0));
     expect(await rejection(store.markDeleting('never', {}))).toBeInstanceOf(NotFoundError);
     const marked = await store.markDeleting('doomed');
     expect(marked).toMatchObject({ deleting: true, generation: 2 });
@@ -85,22 +97,22 @@ describe('JobStore specs', () => {
 describe('JobStore runs', () => {
   it('records a tick once: a retry or a second dispatcher finds it taken', async () => {
     const tick = t0 + 300_000;
-    expect(await store.recordRun({ token: 3 }, 'once', pending(tick))).toBe('recorded');
-    expect(await store.recordRun({ token: 3 }, 'once', pending(tick))).toBe('exists');
-    expect(await store.recordRun({ token: 4 }, 'once', { ...pending(tick), generation: 9 })).toBe('exists');
+    expect(await store.recordRun(await leaseAt(3), 'once', pending(tick))).toBe('recorded');
+    expect(await store.recordRun(await leaseAt(3), 'once', pending(tick))).toBe('exists');
+    expect(await store.recordRun(await leaseAt(4), 'once', { ...pending(tick), generation: 9 })).toBe('exists');
     const runs = await store.listRuns('once');
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ tick, status: 'Pending', generation: 1 });
   });
 
   it('answers runs newest tick first', async () => {
-    for (const minutes of [5, 15, 10]) await store.recordRun({ token: 1 }, 'ordered', pending(t0 + minutes * 60_000));
+    for (const minutes of [5, 15, 10]) await store.recordRun(await leaseAt(1), 'ordered', pending(t0 + minutes * 60_000));
     expect((await store.listRuns('ordered')).map((run) => (run.tick - t0) / 60_000)).toEqual([15, 10, 5]);
   });
 
   it('updates a run only while its status is one of the expected ones', async () => {
     const tick = t0 + 600_000;
-    await store.recordRun({ token: 1 }, 'outcome', pending(tick));
+    await store.recordRun(await leaseAt(1), 'outcome', pending(tick));
     expect(await store.updateRun({ token: 1 }, 'outcome', tick, { status: 'Running', taskArn: 'arn:task/1', startedAt: tick }, ['Pending'])).toBe(true);
     expect(await store.updateRun({ token: 1 }, 'outcome', tick, { status: 'Succeeded', exitCode: 0 }, ['Pending'])).toBe(false);
     expect(await store.updateRun({ token: 1 }, 'outcome', tick, { status: 'Failed', exitCode: 3, stoppedReason: 'exited' }, ['Running'])).toBe(true);
@@ -109,12 +121,13 @@ describe('JobStore runs', () => {
 
   it('rejects a superseded lease token on runs and on the dispatch bookkeeping', async () => {
     const tick = t0 + 900_000;
-    await store.recordRun({ token: 5 }, 'fenced', pending(tick));
-    await store.updateRun({ token: 6 }, 'fenced', tick, { status: 'Running' });
+    await store.recordRun(await leaseAt(5), 'fenced', pending(tick));
+    await store.updateRun(await leaseAt(6), 'fenced', tick, { status: 'Running' });
     const staleUpdate = await rejection(store.updateRun({ token: 5 }, 'fenced', tick, { status: 'Failed' }));
     expect(staleUpdate).toBeInstanceOf(FencedWriteRejectedError);
     expect(staleUpdate).toMatchObject({ token: 5, fence: 6 });
-    expect(await rejection(store.recordRun({ token: 5 }, 'fenced', pending(tick)))).toBeInstanceOf(FencedWriteRejectedError);
+    // The lease now carries token 6: recording under 5 fails at the lease, whatever the item says.
+    expect(await rejection(store.recordRun({ name: leaseName, token: 5 }, 'fenced', pending(tick + 300_000)))).toBeInstanceOf(FencedWriteRejectedError);
     expect(await rejection(store.deleteRun({ token: 5 }, 'fenced', tick))).toBeInstanceOf(FencedWriteRejectedError);
     expect((await store.listRuns('fenced'))[0].status).toBe('Running');
 

@@ -98,24 +98,28 @@ describe('scheduled jobs in local mode, three dispatchers contending', () => {
       logger: runtime.reconcilerDeps.logger,
     };
     // Driven directly with `now` at the tick, before any scheduled dispatcher gets there: a
-    // paused leader (token 100) and its successor (101) dispatch the same tick at once.
+    // leader that paused past its lease and its successor dispatch the same tick at once.
     const tick = anchor + 10 * minute;
+    const leases = runtime.reconcilerDeps.leases;
+    const paused = await leases.acquire('dispatcher', 'paused', clock.now(), { leaseDurationMs: 15_000 });
+    const successor = await leases.acquire('dispatcher', 'successor', clock.now() + 20_000, { leaseDurationMs: 15_000 });
+    expect(successor.token).toBe(paused.token + 1);
     const job = (await deps.jobs.getJob('contended'))!;
-    const outcomes = await Promise.allSettled([dispatchJob(deps, { token: 100 }, job, tick), dispatchJob(deps, { token: 101 }, job, tick)]);
+    const outcomes = await Promise.allSettled([dispatchJob(deps, paused, job, tick), dispatchJob(deps, successor, job, tick)]);
     const started = outcomes.filter((o) => o.status === 'fulfilled' && o.value.started === tick);
     expect(started).toHaveLength(1);
     for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(FencedWriteRejectedError);
     expect(await jobTasks('contended')).toHaveLength(1);
 
     // The successor has written the job's items; the former leader, waking at the next tick, is refused.
-    await dispatchJob(deps, { token: 101 }, job, tick + 1);
-    await expect(dispatchJob(deps, { token: 100 }, job, tick + 10 * minute)).rejects.toBeInstanceOf(FencedWriteRejectedError);
+    await dispatchJob(deps, successor, job, tick + 1);
+    await expect(dispatchJob(deps, paused, job, tick + 10 * minute)).rejects.toBeInstanceOf(FencedWriteRejectedError);
     expect(await jobTasks('contended')).toHaveLength(1);
     expect((await deps.jobs.listRuns('contended')).map((run) => run.tick)).toEqual([tick]);
 
-    // Removed by the successor itself: the scheduled dispatchers' tokens are older than 101.
-    await dispatchJob(deps, { token: 101 }, (await deps.jobs.markDeleting('contended')), tick + 2);
+    await dispatchJob(deps, successor, (await deps.jobs.markDeleting('contended')), tick + 2);
     expect(await deps.jobs.getJob('contended')).toBeUndefined();
+    await leases.release(successor);
   });
 
   it('finishes the launch of a dispatcher that died after RunTask without starting a second task', async () => {
