@@ -106,11 +106,12 @@ const responseSchemas: Record<string, JsonSchema> = {
   JobRun: closed(
     {
       tick: timestamp,
-      status: { enum: ['Pending', 'Running', 'Succeeded', 'Failed', 'TimedOut', 'Skipped', 'Replaced'] },
+      status: { enum: ['Pending', 'Running', 'Succeeded', 'Failed', 'TimedOut', 'Skipped', 'Missed', 'Replaced'] },
       taskArn: string,
       exitCode: integer,
       stoppedReason: string,
       durationSeconds: { type: 'number' },
+      latenessSeconds: { type: 'number', description: 'How late the run started: task creation minus the tick.' },
       startedAt: timestamp,
       stoppedAt: timestamp,
     },
@@ -119,6 +120,7 @@ const responseSchemas: Record<string, JsonSchema> = {
   JobStatus: closed(
     {
       nextRunAt: timestamp,
+      timeZone: { type: 'string', description: 'IANA time zone the cron schedule is read in.' },
       lastScheduledTick: timestamp,
       activeRuns: integer,
       lastRuns: { type: 'array', description: 'Newest first.', items: ref('JobRun') },
