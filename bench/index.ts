@@ -2,6 +2,7 @@ import { benchPlanner } from './planner.js';
 import { benchSweep } from './sweep.js';
 import { benchRollout, benchWriteToRunTask } from './latency.js';
 import { benchBundles } from './bundles.js';
+import { benchJobLateness } from './jobs.js';
 import { dynamoCalls, dynamoWrites, ecsListDescribe } from './counted-calls.js';
 import { benchFleet } from './fleet.js';
 import { benchEventToDeregister, benchTrafficRollout, realisticDelays } from './traffic.js';
@@ -107,6 +108,13 @@ for (const b of figures.bundles) {
   console.log(`  ${b.name}: ${Math.round(b.bytes / 1024)} KB, ${fmt(b.importMs, 1)} ms (${heaviest})`);
   reportAtMost(`${b.name} import time over the reference`, b.ratio, 1.1, '×');
 }
+}
+
+if (runs('jobs')) {
+console.log('\nJob start lateness in local mode (wall clock; 100 rate(1 minute) jobs ticking between one-minute ticks; about 1.5 minutes)');
+const jobs = await benchJobLateness(100, 300);
+console.log(`  over ${jobs.runs} runs: p50 ${fmt(jobs.p50Ms, 0)} ms, max ${fmt(jobs.maxMs, 0)} ms`);
+reportAtMost('job start lateness p99', jobs.p99Ms / 1000, 1, ' s');
 }
 
 printTargetSummary();
