@@ -5,7 +5,7 @@ import { reconcileService } from '../../lib/reconciler/runner.js';
 import { runCorral } from '../cli/run-cli.js';
 import { call } from '../support/http.js';
 import { isKilled, killableReconciler } from '../support/killable-reconciler.js';
-import { events, getService, startTestRuntime, TaskWatcher, type TestRuntime } from '../support/local-mode.js';
+import { events, getService, startTestRuntime, type TestRuntime } from '../support/local-mode.js';
 
 const healthCheck = { command: ['CMD-SHELL', 'curl -f localhost/health'], intervalSeconds: 5, retries: 2, timeoutSeconds: 2 };
 const canarySpec = (image: string, steps: unknown[], extra: Record<string, unknown> = {}) => ({
@@ -30,15 +30,6 @@ describe('canary rollouts in local mode', () => {
     expect((await call(rt.apiUrl, 'PUT', `/services/${name}`, spec)).status).toBe(201);
     expect(await rt.until(async () => (await status(name)).phase === 'Available', 5 * 60_000)).toBe(true);
   }
-  /** Fails the test if the surge ceiling or the availability floor is ever broken. */
-  function guardBounds(name: string, ceiling: number, floor: number) {
-    rt.watcher.onChange((tasks) => {
-      const notStopped = TaskWatcher.notStopped(tasks, name).length;
-      const running = TaskWatcher.running(tasks, name).length;
-      if (notStopped > ceiling) throw new Error(`${notStopped} tasks not stopped, above ${ceiling}`);
-      if (running < floor) throw new Error(`${running} tasks running, below ${floor}`);
-    });
-  }
   function cloudwatch(): CloudWatchClient {
     return new CloudWatchClient(localClientOptions(rt.awsUrl));
   }
@@ -54,7 +45,7 @@ describe('canary rollouts in local mode', () => {
     rt = await startTestRuntime();
     const steps = [{ setWeight: 25 }, { pause: {} }];
     await deployed('web', canarySpec('web:1', steps));
-    guardBounds('web', 5, 4);
+    rt.watcher.guardBounds('web', 5, 4);
     await call(rt.apiUrl, 'PUT', '/services/web', canarySpec('web:2', steps));
     expect(await rt.until(async () => (await status('web')).rollout?.waiting?.kind === 'untilPromoted', 5 * 60_000)).toBe(true);
     const paused = await status('web');
@@ -107,7 +98,7 @@ describe('canary rollouts in local mode', () => {
     await alarm(client, 'corral-pay-5xx');
     const steps = [{ setWeight: 50 }, { pause: {} }];
     await deployed('pay', canarySpec('pay:1', steps, { alarms: ['corral-pay-5xx'] }));
-    guardBounds('pay', 5, 4);
+    rt.watcher.guardBounds('pay', 5, 4);
     await call(rt.apiUrl, 'PUT', '/services/pay', canarySpec('pay:2', steps, { alarms: ['corral-pay-5xx'] }));
     expect(await rt.until(async () => (await status('pay')).rollout?.waiting?.kind === 'untilPromoted', 5 * 60_000)).toBe(true);
     expect(await byRevision('pay')).toEqual({ new: 2, stable: 2 });
@@ -164,7 +155,7 @@ describe('canary rollouts in local mode', () => {
     rt = await startTestRuntime();
     const steps = [{ setWeight: 25 }, { pause: {} }];
     await deployed('shop', canarySpec('shop:1', steps));
-    guardBounds('shop', 5, 4);
+    rt.watcher.guardBounds('shop', 5, 4);
     await call(rt.apiUrl, 'PUT', '/services/shop', canarySpec('shop:2', steps));
     expect(await rt.until(async () => (await status('shop')).phase === 'Paused', 5 * 60_000)).toBe(true);
     expect((await call(rt.apiUrl, 'POST', '/services/shop/abort', {})).status).toBe(200);
@@ -210,12 +201,7 @@ describe('a reconciler killed after each AWS call in turn during a canary', () =
       const spec = (image: string) => ({ image, replicas, rollout: { strategy: 'Canary', steps: [{ setWeight: 50 }], minHealthySeconds: 0, maxSurge: 1, maxUnavailable: 0 } });
       await call(rt.apiUrl, 'PUT', `/services/${name}`, spec('app:1'));
       expect(await converge(name, 1)).toBe(true);
-      rt.watcher.onChange((tasks) => {
-        const notStopped = TaskWatcher.notStopped(tasks, name).length;
-        const running = TaskWatcher.running(tasks, name).length;
-        if (notStopped > replicas + 1) throw new Error(`${name}: ${notStopped} tasks above the surge bound`);
-        if (running < replicas) throw new Error(`${name}: ${running} running, below the floor of ${replicas}`);
-      });
+      rt.watcher.guardBounds(name, replicas + 1, replicas);
       await call(rt.apiUrl, 'PUT', `/services/${name}`, spec('app:2'));
       const killable = killableReconciler(rt, killAfter, `doomed-${killAfter}`);
       try {

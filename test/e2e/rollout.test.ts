@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../support/http.js';
-import { events, getService, startTestRuntime, TaskWatcher, type TestRuntime } from '../support/local-mode.js';
+import { events, getService, startTestRuntime, type TestRuntime } from '../support/local-mode.js';
 
 const healthCheck = { command: ['CMD-SHELL', 'curl -f localhost/health'], intervalSeconds: 5, retries: 2, timeoutSeconds: 2 };
 
@@ -10,15 +10,6 @@ describe('rolling updates in local mode', () => {
     await rt?.close();
   });
 
-  /** Records a bounds violation at any ECS change of the service: surge ceiling and availability floor. */
-  function guardBounds(name: string, ceiling: number, floor: number) {
-    rt.watcher.onChange((tasks) => {
-      const notStopped = TaskWatcher.notStopped(tasks, name).length;
-      const running = TaskWatcher.running(tasks, name).length;
-      if (notStopped > ceiling) throw new Error(`${notStopped} tasks not stopped, above ${ceiling}`);
-      if (running < floor) throw new Error(`${running} tasks running, below ${floor}`);
-    });
-  }
 
   async function deployed(name: string, spec: Record<string, unknown>) {
     await call(rt.apiUrl, 'PUT', `/services/${name}`, spec);
@@ -31,7 +22,7 @@ describe('rolling updates in local mode', () => {
     rt = await startTestRuntime();
     const spec = { image: 'shop:1', replicas: 6, healthCheck, rollout: { maxSurge: 2, maxUnavailable: 0, minHealthySeconds: 10 } };
     await deployed('shop', spec);
-    guardBounds('shop', 8, 6);
+    rt.watcher.guardBounds('shop', 8, 6);
     await call(rt.apiUrl, 'PUT', '/services/shop', { ...spec, image: 'shop:2' });
     const seen = new Set<string>();
     expect(await rt.until(async () => {
@@ -53,7 +44,7 @@ describe('rolling updates in local mode', () => {
     rt = await startTestRuntime();
     const spec = { image: 'pay:1', replicas: 4, healthCheck, rollout: { maxSurge: 1, maxUnavailable: 0, minHealthySeconds: 5, progressDeadlineSeconds: 120 } };
     await deployed('pay', spec);
-    guardBounds('pay', 5, 4);
+    rt.watcher.guardBounds('pay', 5, 4);
     await rt.setImage({ image: 'pay:2', behavior: 'unhealthy' });
     await call(rt.apiUrl, 'PUT', '/services/pay', { ...spec, image: 'pay:2' });
     expect(await rt.until(async () => (await phase('pay')) === 'RolledBack', 15 * 60_000)).toBe(true);

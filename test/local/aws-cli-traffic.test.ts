@@ -1,11 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { awsCliWithEnv, type CliResult } from '../support/aws-cli.js';
 import { type Harness, startHarness } from './local-aws-harness.js';
-
-/** Debian's awscli, by path (see aws-cli.test.ts). */
-const awsCli = '/usr/bin/aws';
-const run = promisify(execFile);
 
 let h: Harness;
 beforeAll(async () => {
@@ -13,33 +8,8 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface CliResult {
-  code: number;
-  json: Record<string, any>;
-  stderr: string;
-}
-
-async function aws(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-    AWS_MAX_ATTEMPTS: '1',
-    ...extraEnv,
-  };
-  try {
-    const { stdout, stderr } = await run(awsCli, ['--endpoint-url', h.aws.url, '--output', 'json', ...args], { env });
-    return { code: 0, json: stdout.trim() ? JSON.parse(stdout) : {}, stderr };
-  } catch (error) {
-    const failure = error as { code?: number; stderr?: string };
-    return { code: failure.code ?? -1, json: {}, stderr: failure.stderr ?? String(error) };
-  }
-}
+const aws = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> =>
+  awsCliWithEnv(h.aws.url, args, { AWS_MAX_ATTEMPTS: '1', ...extraEnv });
 
 describe.concurrent('AWS CLI against local Elastic Load Balancing v2 and Cloud Map', () => {
   test('elbv2: create-target-group, register-targets, describe-target-health, attributes, tags and errors', async () => {

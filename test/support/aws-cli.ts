@@ -15,7 +15,12 @@ export interface CliResult {
 }
 
 /** Runs `aws --endpoint-url <endpoint> --output json ...args` with test credentials and no config files. */
-export async function awsCli(endpoint: string, ...args: string[]): Promise<CliResult> {
+export function awsCli(endpoint: string, ...args: string[]): Promise<CliResult> {
+  return awsCliWithEnv(endpoint, args, {});
+}
+
+/** `awsCli` with extra environment variables (e.g. HTTP_PROXY, AWS_MAX_ATTEMPTS). */
+export async function awsCliWithEnv(endpoint: string, args: string[], extraEnv: Record<string, string>): Promise<CliResult> {
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
@@ -27,6 +32,7 @@ export async function awsCli(endpoint: string, ...args: string[]): Promise<CliRe
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_PAGER: '',
     AWS_MAX_ATTEMPTS: '2',
+    ...extraEnv,
   };
   try {
     const { stdout, stderr } = await run(awsCliPath, ['--endpoint-url', endpoint, '--output', 'json', ...args], { env });

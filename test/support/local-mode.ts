@@ -89,6 +89,16 @@ export class TaskWatcher {
     this.checks.push(check);
   }
 
+  /** Records a violation whenever `service` has more than `ceiling` tasks not STOPPED or fewer than `floor` running. */
+  guardBounds(service: string, ceiling: number, floor: number): void {
+    this.onChange((tasks) => {
+      const notStopped = TaskWatcher.notStopped(tasks, service).length;
+      const running = TaskWatcher.running(tasks, service).length;
+      if (notStopped > ceiling) throw new Error(`${notStopped} tasks not stopped, above ${ceiling}`);
+      if (running < floor) throw new Error(`${running} tasks running, below ${floor}`);
+    });
+  }
+
   /** Tasks of a service that are not yet STOPPED (what the surge bound counts). */
   static notStopped(tasks: TaskChange[], service: string): TaskChange[] {
     return tasks.filter((t) => t.startedBy === `corral/${service}` && t.lastStatus !== 'STOPPED');
