@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { JobRecord, JobStore } from '../aws/job-store.js';
+import type { JobRecord, JobRun, JobStore } from '../aws/job-store.js';
 import type { SecretStore } from '../aws/secret-store.js';
 import type { Clock } from '../clock.js';
 import { validateJobName, validateJobSpec } from '../core/spec/index.js';
 import { publicJobStatus } from '../jobs/job-status.js';
 import { NotFoundApiError, ValidationError } from './errors.js';
 import { createdLocation, etag, ifMatchGeneration, json, parseJsonBody, pathName } from './http.js';
+import { encodeToken, pageRequest } from './list-pages.js';
 import { requireManagedSecrets } from './secret-references.js';
 import type { Route } from './service-routes.js';
 import { translateStoreErrors } from './store-error-translation.js';
@@ -24,9 +25,12 @@ function jobName(event: APIGatewayProxyEvent): string {
  * stops the job's running tasks and removes the job, after which GET answers 404.
  */
 export function jobRoutes(deps: { jobs: JobStore; secrets: SecretStore; clock: Clock }): Route[] {
-  async function view(record: JobRecord) {
-    const runs = await deps.jobs.listRuns(record.name);
+  function jobView(record: JobRecord, runs: readonly JobRun[]) {
     return { name: record.name, generation: record.generation, spec: record.spec, status: publicJobStatus(record, runs, deps.clock.now()) };
+  }
+
+  async function view(record: JobRecord) {
+    return jobView(record, await deps.jobs.listRuns(record.name));
   }
 
   async function respondWith(statusCode: number, record: JobRecord, headers: Record<string, string> = {}): Promise<APIGatewayProxyResult> {
@@ -42,9 +46,10 @@ export function jobRoutes(deps: { jobs: JobStore; secrets: SecretStore; clock: C
   return [
     {
       method: 'GET', path: '/jobs',
-      handler: async () => {
-        const records = (await deps.jobs.listJobs()).sort((a, b) => a.name.localeCompare(b.name));
-        return json(200, { jobs: await Promise.all(records.map(view)) });
+      handler: async (event) => {
+        const page = await deps.jobs.listJobPage(pageRequest(event, 'job'));
+        const jobs = page.items.map(({ record, runs }) => jobView(record, runs));
+        return json(200, { jobs, ...(page.nextAfter === undefined ? {} : { nextToken: encodeToken('job', page.nextAfter) }) });
       },
     },
     {

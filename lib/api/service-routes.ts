@@ -9,11 +9,12 @@ import {
   type UndoTarget,
 } from '../core/spec/index.js';
 import type { SecretStore } from '../aws/secret-store.js';
-import type { ServiceRecord, StateStore } from '../aws/state-store.js';
+import type { ServiceRecord, StateStore, StatusRecord } from '../aws/state-store.js';
 import { checkIfMatch } from '../aws/generation-writes.js';
 import { ConflictApiError, NotFoundApiError, ValidationError } from './errors.js';
 import { createdLocation, etag, ifMatchGeneration, json, parseJsonBody, pathName } from './http.js';
 import { publicStatus } from './public-status.js';
+import { encodeToken, pageRequest } from './list-pages.js';
 import { requireRolloutAlarms, type RolloutAlarmChecks } from './alarm-references.js';
 import { requireManagedSecrets } from './secret-references.js';
 import { translateStoreErrors } from './store-error-translation.js';
@@ -41,8 +42,7 @@ function serviceName(event: APIGatewayProxyEvent): string {
 /** The service routes of the public contract; each records intent and leaves acting to the reconciler. */
 export function serviceRoutes(store: StateStore, secrets: SecretStore, alarms?: RolloutAlarmChecks): Route[] {
   async function view(record: ServiceRecord) {
-    const status = await store.getStatus(record.name);
-    return { name: record.name, generation: record.generation, spec: record.spec, status: publicStatus(record, status?.status) };
+    return serviceView(record, await store.getStatus(record.name));
   }
 
   async function mustGet(name: string): Promise<ServiceRecord> {
@@ -68,9 +68,10 @@ export function serviceRoutes(store: StateStore, secrets: SecretStore, alarms?: 
   const routes: Route[] = [
     {
       method: 'GET', path: '/services',
-      handler: async () => {
-        const records = (await store.listServices()).sort((a, b) => a.name.localeCompare(b.name));
-        return json(200, { services: await Promise.all(records.map(view)) });
+      handler: async (event) => {
+        const page = await store.listServicePage(pageRequest(event, 'service'));
+        const services = page.items.map(({ record, status }) => serviceView(record, status));
+        return json(200, { services, ...(page.nextAfter === undefined ? {} : { nextToken: encodeToken('service', page.nextAfter) }) });
       },
     },
     {
@@ -201,6 +202,11 @@ export function serviceRoutes(store: StateStore, secrets: SecretStore, alarms?: 
     },
   ];
   return routes;
+}
+
+/** A service as the API answers it: the spec item and the public part of its status. */
+function serviceView(record: ServiceRecord, status: StatusRecord | undefined) {
+  return { name: record.name, generation: record.generation, spec: record.spec, status: publicStatus(record, status?.status) };
 }
 
 /**

@@ -17,6 +17,8 @@ import { isConditionalCheckFailure } from './condition-failures.js';
 import { ConflictError, GenerationMismatchError, NotFoundError } from './store-errors.js';
 import { tableSchema } from './table-schema.js';
 import { fromStoredVariables, toStoredVariables } from './variable-items.js';
+import { listJobPage, runIndex, type ListedJob } from './job-list.js';
+import type { Page, PageRequest } from './kind-pages.js';
 import { checkIfMatch, queryAll, withGenerationRetry, type WriteOptions } from './generation-writes.js';
 
 /** A job's desired state, as the API wrote it. */
@@ -127,6 +129,11 @@ export class JobStore {
     return items.map(toJobRecord);
   }
 
+  /** `GET /jobs`: a page of jobs with their runs, read in two Queries (job-list.ts). */
+  async listJobPage(request: PageRequest): Promise<Page<ListedJob>> {
+    return listJobPage(this.db, this.tableName, request, { toJobRecord, toJobRun });
+  }
+
   /** Creates or replaces a job spec; a changed schedule re-anchors it at the time of the change. */
   async putJob(name: string, spec: JobSpec, options: JobWriteOptions = {}): Promise<{ record: JobRecord; created: boolean }> {
     return withGenerationRetry(options, async () => {
@@ -215,7 +222,10 @@ export class JobStore {
       await writeFenced({ documents: this.db, tableName: this.tableName, lease }, [{
         Put: {
           TableName: this.tableName,
-          Item: { ...this.key(name, keys.run(run.tick)), ...withoutUndefined(run), ...fence.attributes },
+          Item: {
+            ...this.key(name, keys.run(run.tick)), ...withoutUndefined(run), ...fence.attributes,
+            [tableSchema.kindIndex.partitionKey]: runIndex.kind, [tableSchema.kindIndex.sortKey]: runIndex.name(name, run.tick),
+          },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': tableSchema.partitionKey },
         },

@@ -7,7 +7,10 @@ import { DynamoReconcileState, type ReconcileWrite, type ServicePartition } from
 import type { NewServiceEvent, RevisionRecord, ServiceEvent, ServiceRecord, StatusRecord } from './state/records.js';
 import { DynamoServiceHistory } from './state/service-history.js';
 import { DynamoServiceSpecs } from './state/service-specs.js';
+import { listServicePage, type ListedService } from './state/service-list.js';
+import type { Page, PageRequest } from './kind-pages.js';
 
+export type { ListedService, Page, PageRequest };
 export type { NewServiceEvent, ReconcileWrite, RevisionRecord, ServiceEvent, ServicePartition, ServiceRecord, StatusRecord, WriteOptions };
 
 /** The ports of the desired-state store, one per item kind; lib/api and the reconciler depend on these. */
@@ -33,6 +36,11 @@ export interface ServiceStatuses {
   getStatus(name: string): Promise<StatusRecord | undefined>;
 }
 
+/** `GET /services`: a page of specs with their statuses, read in batches. */
+export interface ServiceListing {
+  listServicePage(request: PageRequest): Promise<Page<ListedService>>;
+}
+
 /** Event items: newest first; the API and rotation add theirs. */
 export interface ServiceEvents {
   appendEvents(name: string, events: NewServiceEvent[]): Promise<void>;
@@ -47,7 +55,7 @@ export interface ReconcileState {
 }
 
 /** What lib/api uses. */
-export type StateStore = ServiceSpecs & ServiceRevisions & ServiceStatuses & ServiceEvents;
+export type StateStore = ServiceSpecs & ServiceListing & ServiceRevisions & ServiceStatuses & ServiceEvents;
 
 /** The DynamoDB adapters of every port, on one table. */
 export function createStateStore(documents: DynamoDBDocumentClient, tableName: string, clock: Clock): StateStore & ReconcileState {
@@ -57,6 +65,7 @@ export function createStateStore(documents: DynamoDBDocumentClient, tableName: s
   return {
     getService: (name) => specs.getService(name),
     listServices: () => specs.listServices(),
+    listServicePage: (request) => listServicePage(documents, tableName, request),
     putService: (name, spec, options) => specs.putService(name, spec, options),
     updateService: (name, change, options) => specs.updateService(name, change, options),
     rollbackService: (name, toRevision, options) => specs.rollbackService(name, toRevision, options),

@@ -1,6 +1,6 @@
 import { closestMatch } from '../core/suggest.js';
 import { CLI_DEFAULTS } from './defaults.js';
-import { ApiError, WrongEndpointError, type ApiErrorDetail } from './errors.js';
+import { ApiError, CliError, WrongEndpointError, type ApiErrorDetail } from './errors.js';
 import { sendHttp, type HttpRequestSpec, type HttpResponse } from './http.js';
 import { retryDelayMs, type RetryPolicy } from './retry.js';
 import type { JobObject, RotationStarted, SecretInfo, ServiceEvent, ServiceObject, Spec } from './api-types.js';
@@ -40,8 +40,9 @@ export class CorralApi {
     this.retry = { ...CLI_DEFAULTS.retry, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), random: Math.random, ...options.retry };
   }
 
-  listServices(): Promise<{ services: ServiceObject[] }> {
-    return this.json('GET', '/services');
+  /** Every service, following `nextToken` page after page; `pageSize` is each page's `limit`. */
+  async listServices(pageSize?: number): Promise<{ services: ServiceObject[] }> {
+    return { services: await this.everyPage<ServiceObject>('/services', 'services', pageSize) };
   }
 
   getService(name: string): Promise<ServiceObject> {
@@ -92,8 +93,9 @@ export class CorralApi {
     return this.named('service', name, () => this.json('GET', `/services/${seg(name)}/events`));
   }
 
-  listJobs(): Promise<{ jobs: JobObject[] }> {
-    return this.json('GET', '/jobs');
+  /** Every job, following `nextToken` page after page; `pageSize` is each page's `limit`. */
+  async listJobs(pageSize?: number): Promise<{ jobs: JobObject[] }> {
+    return { jobs: await this.everyPage<JobObject>('/jobs', 'jobs', pageSize) };
   }
 
   getJob(name: string): Promise<JobObject> {
@@ -119,6 +121,25 @@ export class CorralApi {
 
   getSecret(name: string): Promise<SecretInfo> {
     return this.json('GET', `/secrets/${seg(name)}`);
+  }
+
+  /**
+   * The items of a paginated list, page by page until an answer carries no `nextToken`. A token
+   * answered twice would loop for ever, so that is an error rather than a hang.
+   */
+  private async everyPage<T>(path: string, key: 'services' | 'jobs', pageSize: number | undefined): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let token: string | undefined;
+    do {
+      const query = new URLSearchParams({ ...(pageSize === undefined ? {} : { limit: String(pageSize) }), ...(token === undefined ? {} : { nextToken: token }) });
+      const page = await this.json<Record<string, unknown>>('GET', `${path}${query.size > 0 ? `?${query}` : ''}`);
+      items.push(...((page[key] as T[] | undefined) ?? []));
+      token = typeof page.nextToken === 'string' ? page.nextToken : undefined;
+      if (token !== undefined && seen.has(token)) throw new CliError(`${path} answered the same nextToken twice; the list would never end`);
+      if (token !== undefined) seen.add(token);
+    } while (token !== undefined);
+    return items;
   }
 
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -163,10 +184,13 @@ export class CorralApi {
 }
 
 /** Appends an API path to the endpoint, keeping a stage prefix such as `/prod/`. */
+/** The endpoint (with any stage path) joined with an API path and its `?query`, if any. */
 export function joinUrl(endpoint: URL, path: string): URL {
   const base = endpoint.pathname.replace(/\/+$/, '');
   const url = new URL(endpoint.origin);
-  url.pathname = `${base}${path}`;
+  const queryAt = path.indexOf('?');
+  url.pathname = `${base}${queryAt < 0 ? path : path.slice(0, queryAt)}`;
+  if (queryAt >= 0) url.search = path.slice(queryAt);
   return url;
 }
 

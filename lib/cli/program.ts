@@ -85,6 +85,7 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
     .argument('[kind-or-name...]', '[services|jobs] [NAME]')
     .option('-w, --watch', 'after listing, print each object again when it changes, until interrupted')
     .option('--interval <duration>', 'with --watch: look this often', CLI_DEFAULTS.watchInterval)
+    .option('--chunk-size <n>', 'list in pages of this many (1-500; the API\'s default is 100), following each page to the end')
     .action(action((ctx, args: string[], options: GetOptions) => getCommand(ctx, args, options)));
 
   program

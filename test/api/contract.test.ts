@@ -33,8 +33,8 @@ interface Sent {
   body: any;
 }
 
-async function send(op: OperationDoc, name: string | undefined, options: { body?: unknown; raw?: string; contentType?: string; ifMatch?: string } = {}): Promise<Sent> {
-  const path = op.path.replace('{name}', name ?? '');
+async function send(op: OperationDoc, name: string | undefined, options: { body?: unknown; raw?: string; contentType?: string; ifMatch?: string; query?: string } = {}): Promise<Sent> {
+  const path = op.path.replace('{name}', name ?? '') + (options.query ? `?${options.query}` : '');
   const headers: Record<string, string> = {};
   let body: string | undefined;
   if (options.raw !== undefined || options.body !== undefined) {
@@ -95,6 +95,13 @@ describe('the API answers as schema/openapi.json says', () => {
     expect((await send(op('putService'), 'web', { raw: huge })).status).toBe(413);
     expect((await send(op('putService'), 'web', { raw: 'image: x', contentType: 'text/yaml' })).status).toBe(415);
     expect((await send(op('listServices'), undefined)).status).toBe(200);
+    expect((await send(op('putService'), 'api', { body: web })).status).toBe(201);
+    const firstPage = await send(op('listServices'), undefined, { query: 'limit=1' });
+    expect(firstPage.body.services.map((s: { name: string }) => s.name)).toEqual(['api']);
+    const lastPage = await send(op('listServices'), undefined, { query: `limit=1&nextToken=${firstPage.body.nextToken}` });
+    expect(lastPage.body).toEqual({ services: [expect.objectContaining({ name: 'web' })] });
+    expect((await send(op('listServices'), undefined, { query: 'limit=501' })).body.error.details[0].field).toBe('limit');
+    expect((await send(op('listServices'), undefined, { query: 'nextToken=bogus' })).body.error.details[0].field).toBe('nextToken');
     expect((await send(op('getService'), 'web')).status).toBe(200);
     expect((await send(op('getService'), 'Not_A_Name')).status).toBe(400);
     expect((await send(op('getService'), 'ghost')).status).toBe(404);
@@ -167,6 +174,8 @@ describe('the API answers as schema/openapi.json says', () => {
     expect((await send(op('putJob'), 'nightly', { raw: huge })).status).toBe(413);
     expect((await send(op('putJob'), 'nightly', { raw: '{}', contentType: 'text/plain' })).status).toBe(415);
     expect((await send(op('listJobs'), undefined)).status).toBe(200);
+    expect((await send(op('listJobs'), undefined, { query: 'limit=1' })).body).toEqual({ jobs: [expect.objectContaining({ name: 'nightly' })] });
+    expect((await send(op('listJobs'), undefined, { query: 'limit=0' })).status).toBe(400);
     expect((await send(op('getJob'), 'nightly')).status).toBe(200);
     expect((await send(op('getJob'), 'Bad!')).status).toBe(400);
     expect((await send(op('getJob'), 'ghost')).status).toBe(404);

@@ -21,6 +21,7 @@ const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}
 const string = { type: 'string' };
 const integer = { type: 'integer' };
 const timestamp = { type: 'string', format: 'date-time' };
+const nextToken = { type: 'string', description: 'Present when more follow: pass it as ?nextToken= for the next page.' };
 const closed = (properties: Record<string, JsonSchema>, required: string[], description?: string): JsonSchema => ({
   type: 'object',
   ...(description ? { description } : {}),
@@ -97,7 +98,7 @@ const responseSchemas: Record<string, JsonSchema> = {
     },
     ['name', 'generation', 'spec', 'status', 'rollback'],
   ),
-  ServiceList: closed({ services: { type: 'array', items: ref('Service') } }, ['services']),
+  ServiceList: closed({ services: { type: 'array', items: ref('Service') }, nextToken }, ['services']),
   ServiceEvent: closed(
     { time: timestamp, type: string, message: string, taskArn: string, revision: integer },
     ['time', 'type', 'message'],
@@ -129,7 +130,7 @@ const responseSchemas: Record<string, JsonSchema> = {
     ['activeRuns', 'lastRuns'],
   ),
   Job: closed({ name: string, generation: integer, spec: ref('JobSpec'), status: ref('JobStatus') }, ['name', 'generation', 'spec', 'status']),
-  JobList: closed({ jobs: { type: 'array', items: ref('Job') } }, ['jobs']),
+  JobList: closed({ jobs: { type: 'array', items: ref('Job') }, nextToken }, ['jobs']),
   Secret: closed(
     {
       name: string,

@@ -24,7 +24,11 @@ const ifMatchParameter = {
 };
 
 function operationObject(op: OperationDoc): Json {
-  const parameters = [...(op.path.includes('{name}') ? [nameParameter] : []), ...(op.ifMatch ? [ifMatchParameter] : [])];
+  const parameters = [
+    ...(op.path.includes('{name}') ? [nameParameter] : []),
+    ...(op.ifMatch ? [ifMatchParameter] : []),
+    ...(op.query ?? []).map((query) => ({ name: query.name, in: 'query', required: false, description: query.description, schema: query.schema })),
+  ];
   const responses = Object.fromEntries(
     Object.entries(op.responses).map(([status, response]) => [
       status,

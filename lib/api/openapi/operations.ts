@@ -10,6 +10,13 @@ export interface ResponseDoc {
   headers?: readonly ('ETag' | 'Location')[];
 }
 
+/** A query parameter of an operation (all of them optional). */
+export interface QueryParameterDoc {
+  name: string;
+  description: string;
+  schema: Record<string, unknown>;
+}
+
 export interface OperationDoc {
   method: HttpMethod;
   path: string;
@@ -19,6 +26,7 @@ export interface OperationDoc {
   body?: { schema: RequestSchemaName; required: boolean };
   /** Takes `If-Match: "<generation>"`. */
   ifMatch?: boolean;
+  query?: readonly QueryParameterDoc[];
   responses: Readonly<Record<number, ResponseDoc>>;
 }
 
@@ -30,6 +38,19 @@ const conflict = error('The object is being deleted (or changed too often at onc
 const tooLarge = error('The body is larger than 64 KiB.');
 const notJson = error('The body is not application/json.');
 const unmanaged = error('The secret is not tagged corral:managed=true: Corral may not describe or rotate it.');
+const badPage = error('limit is not an integer from 1 to 500, or nextToken is not one this list handed out; the detail names which. Nothing was read.');
+
+/** `limit` and `nextToken` of the paginated lists (lib/api/list-pages.ts). */
+const pageParameters = (list: string): readonly QueryParameterDoc[] => [
+  { name: 'limit', description: `At most this many ${list} on the page (default 100).`, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+  {
+    name: 'nextToken',
+    description: `The nextToken of the previous page, unchanged: the page continues after its last ${list.replace(/s$/, '')} (in name order). ` +
+      'Opaque; a token of another list or an altered one is a 400.',
+    schema: { type: 'string' },
+  },
+];
+
 const service = (description: string, headers: ResponseDoc['headers'] = ['ETag']): ResponseDoc => ({ description, schema: 'Service', headers });
 const job = (description: string, headers: ResponseDoc['headers'] = ['ETag']): ResponseDoc => ({ description, schema: 'Job', headers });
 
@@ -40,8 +61,12 @@ const job = (description: string, headers: ResponseDoc['headers'] = ['ETag']): R
  */
 export const operations: readonly OperationDoc[] = [
   {
-    method: 'GET', path: '/services', operationId: 'listServices', tag: 'services', summary: 'List services with their status',
-    responses: { 200: { description: 'Every service, by name.', schema: 'ServiceList' } },
+    method: 'GET', path: '/services', operationId: 'listServices', tag: 'services', summary: 'List services with their status, a page at a time',
+    query: pageParameters('services'),
+    responses: {
+      200: { description: 'A page of services in name order; nextToken is present when more follow.', schema: 'ServiceList' },
+      400: badPage,
+    },
   },
   {
     method: 'GET', path: '/services/{name}', operationId: 'getService', tag: 'services', summary: 'Spec and status of a service',
@@ -106,8 +131,12 @@ export const operations: readonly OperationDoc[] = [
     responses: { 200: { description: 'Up to 50 events of the last week.', schema: 'ServiceEventList' }, 400: badName, 404: notFound },
   },
   {
-    method: 'GET', path: '/jobs', operationId: 'listJobs', tag: 'jobs', summary: 'List singleton scheduled jobs',
-    responses: { 200: { description: 'Every job, by name.', schema: 'JobList' } },
+    method: 'GET', path: '/jobs', operationId: 'listJobs', tag: 'jobs', summary: 'List singleton scheduled jobs, a page at a time',
+    query: pageParameters('jobs'),
+    responses: {
+      200: { description: 'A page of jobs in name order; nextToken is present when more follow.', schema: 'JobList' },
+      400: badPage,
+    },
   },
   {
     method: 'GET', path: '/jobs/{name}', operationId: 'getJob', tag: 'jobs', summary: 'Spec, next run and last runs of a job',

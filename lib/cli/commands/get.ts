@@ -41,34 +41,45 @@ export function parseKindAndName(args: readonly string[]): { kind: ResourceKind;
 export interface GetOptions {
   watch?: boolean;
   interval?: string;
+  /** `--chunk-size`: the `limit` of each page the list is read in (every page is read). */
+  chunkSize?: string;
+}
+
+/** `--chunk-size` as a page size the API accepts (1 to 500). */
+function pageSize(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const size = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(size >= 1 && size <= 500)) throw new UsageError(`--chunk-size must be a whole number from 1 to 500, got "${raw}"`);
+  return size;
 }
 
 type Listing = { data: unknown; objects: (ServiceObject | JobObject)[] };
 
-async function fetchListing(api: CorralApi, kind: ResourceKind, name: string | undefined): Promise<Listing> {
+async function fetchListing(api: CorralApi, kind: ResourceKind, name: string | undefined, chunkSize?: number): Promise<Listing> {
   if (kind === 'services' && name) {
     const service = await api.getService(name);
     return { data: service, objects: [service] };
   }
   if (kind === 'services') {
-    const list = await api.listServices();
+    const list = await api.listServices(chunkSize);
     return { data: list, objects: list.services };
   }
   if (name) {
     const job = await api.getJob(name);
     return { data: job, objects: [job] };
   }
-  const list = await api.listJobs();
+  const list = await api.listJobs(chunkSize);
   return { data: list, objects: list.jobs };
 }
 
 export async function getCommand(ctx: CliContext, args: readonly string[], options: GetOptions = {}): Promise<number> {
   const { kind, name } = parseKindAndName(args);
+  const chunkSize = pageSize(options.chunkSize);
   const api = await ctx.api();
   const headers = kind === 'services' ? serviceHeaders(ctx.wide) : jobHeaders(ctx.wide);
   const row = (object: ServiceObject | JobObject) =>
     kind === 'services' ? serviceRow(object as ServiceObject, ctx.paint, ctx.wide) : jobRow(object as JobObject, ctx.now(), ctx.wide);
-  const first = await fetchListing(api, kind, name);
+  const first = await fetchListing(api, kind, name, chunkSize);
   if (ctx.format === 'table') {
     ctx.print(
       kind === 'services'
@@ -79,7 +90,7 @@ export async function getCommand(ctx: CliContext, args: readonly string[], optio
     ctx.print(renderData(ctx.format, first.data));
   }
   if (!options.watch) return EXIT.ok;
-  return watch(ctx, api, { kind, name, headers, row, first, intervalMs: parseDuration(options.interval ?? CLI_DEFAULTS.watchInterval) });
+  return watch(ctx, api, { kind, name, chunkSize, headers, row, first, intervalMs: parseDuration(options.interval ?? CLI_DEFAULTS.watchInterval) });
 }
 
 /**
@@ -93,6 +104,7 @@ async function watch(
   w: {
     kind: ResourceKind;
     name?: string;
+    chunkSize: number | undefined;
     headers: string[];
     row: (object: ServiceObject | JobObject) => string[];
     first: Listing;
@@ -108,7 +120,7 @@ async function watch(
     await ctx.sleep(w.intervalMs);
     let objects: (ServiceObject | JobObject)[];
     try {
-      objects = (await fetchListing(api, w.kind, w.name)).objects;
+      objects = (await fetchListing(api, w.kind, w.name, w.chunkSize)).objects;
     } catch (error) {
       // A watched object that goes away is news, not a failure.
       if (!(w.name && error instanceof ApiError && error.status === 404)) throw error;
