@@ -1,16 +1,20 @@
 import { Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { requestSchemas, type RequestSchemaName } from '../api/openapi/components.js';
 import { operations } from '../api/openapi/operations.js';
 import { toGatewayModelSchema } from '../api/openapi/schema-dialects.js';
 import { apiRoutes, pathParameters } from './api-routes.js';
-import { infraDefaults } from './defaults.js';
+import type { CorralApiThrottling } from './corral-props.js';
+import { corralLogGroup, type LogSettings } from './log-settings.js';
 
 export interface CorralApiProps {
   readonly handler: lambda.IFunction;
+  readonly throttling: Required<CorralApiThrottling>;
+  /** Retention, key and removal policy of the access log group. */
+  readonly logs: LogSettings;
 }
 
 /**
@@ -51,7 +55,7 @@ export class CorralApi extends Construct {
 
   constructor(scope: Construct, id: string, props: CorralApiProps) {
     super(scope, id);
-    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: infraDefaults.logRetention });
+    this.accessLogs = corralLogGroup(this, 'AccessLogs', props.logs);
     this.restApi = new apigateway.RestApi(this, 'Api', {
       description: 'Corral desired-state API',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
@@ -65,8 +69,8 @@ export class CorralApi extends Construct {
         // Request and response bodies never reach the logs.
         dataTraceEnabled: false,
         tracingEnabled: true,
-        throttlingRateLimit: infraDefaults.api.throttlingRateLimit,
-        throttlingBurstLimit: infraDefaults.api.throttlingBurstLimit,
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
       },
       defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
     });

@@ -1,10 +1,15 @@
+import { Annotations, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
+import { isAlarmNamePrefix, type CorralProps } from './corral-props.js';
 
 export type AssignPublicIp = 'ENABLED' | 'DISABLED';
 
 /**
- * Deployment choices read from CDK context (`cdk deploy -c corral:clusterName=main ...` or the
- * `context` block of cdk.json). Everything is optional: whatever is missing is created.
+ * Deployment choices of the Corral app read from CDK context (`cdk deploy -c
+ * corral:clusterName=main ...` or the `context` block of cdk.json). Everything is optional:
+ * whatever is missing is created. A CDK app of your own passes objects to `Corral` instead.
  */
 export interface CorralContext {
   /** An existing ECS cluster in the stack's account and Region. */
@@ -66,7 +71,7 @@ function optionalList(value: unknown, key: string): string[] | undefined {
 /** '' is a real choice here (any alarm), so it is kept rather than read as "not given". */
 function alarmPrefix(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !/^[^*?]{0,200}$/.test(value)) {
+  if (typeof value !== 'string' || !isAlarmNamePrefix(value)) {
     throw new CorralContextError(`${contextKeys.alarmNamePrefix} must be a string of at most 200 characters without * or ?`);
   }
   return value;
@@ -77,4 +82,48 @@ function optionalAssignPublicIp(value: unknown): AssignPublicIp | undefined {
   if (value === true || value === 'true' || value === 'ENABLED') return 'ENABLED';
   if (value === false || value === 'false' || value === 'DISABLED') return 'DISABLED';
   throw new CorralContextError(`${contextKeys.assignPublicIp} must be ENABLED or DISABLED`);
+}
+
+/**
+ * The construct props the context names: an existing cluster by name, a VPC looked up by id
+ * (the stack needs an account and Region), subnets and security groups by id.
+ */
+export function corralPropsFromContext(scope: Construct, context: CorralContext): CorralProps {
+  if (context.subnetIds && !context.securityGroupIds && !context.vpcId) {
+    throw new CorralContextError(
+      `${contextKeys.subnetIds} needs ${contextKeys.securityGroupIds}, or ${contextKeys.vpcId} to create a security group in`,
+    );
+  }
+  const vpc = context.vpcId ? ec2.Vpc.fromLookup(scope, 'Vpc', { vpcId: context.vpcId }) : undefined;
+  return {
+    ...(vpc ? { vpc } : {}),
+    ...(context.clusterName
+      ? {
+          cluster: ecs.Cluster.fromClusterArn(
+            scope,
+            'Cluster',
+            Stack.of(scope).formatArn({ service: 'ecs', resource: 'cluster', resourceName: context.clusterName }),
+          ),
+        }
+      : {}),
+    ...(context.subnetIds
+      ? { taskSubnets: { subnets: context.subnetIds.map((id, i) => subnetById(scope, `Subnet${i}`, id)) } }
+      : {}),
+    ...(context.securityGroupIds
+      ? {
+          securityGroups: context.securityGroupIds.map((id, i) =>
+            ec2.SecurityGroup.fromSecurityGroupId(scope, `SecurityGroup${i}`, id, { mutable: false }),
+          ),
+        }
+      : {}),
+    ...(context.assignPublicIp ? { assignPublicIp: context.assignPublicIp === 'ENABLED' } : {}),
+    ...(context.alarmNamePrefix !== undefined ? { alarmNamePrefix: context.alarmNamePrefix } : {}),
+  };
+}
+
+/** Only the id reaches RunTask; the route table CDK warns about is never read. */
+function subnetById(scope: Construct, id: string, subnetId: string): ec2.ISubnet {
+  const subnet = ec2.Subnet.fromSubnetId(scope, id, subnetId);
+  Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId', 'Tasks only need the subnet id.');
+  return subnet;
 }

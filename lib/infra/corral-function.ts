@@ -1,13 +1,13 @@
-import path from 'node:path';
 import type { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { lambdaBundleSettings } from './bundle-settings.js';
 import { infraDefaults } from './defaults.js';
-import { projectRoot } from './project-paths.js';
+import { corralLogGroup, type LogSettings } from './log-settings.js';
+import { bundlingRoot } from './project-paths.js';
 
 export interface CorralFunctionProps {
   /** Short name: "api", "reconciler"...; also the Powertools service name suffix. */
@@ -18,6 +18,9 @@ export interface CorralFunctionProps {
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly environment?: Record<string, string>;
+  /** Retention, key and removal policy of the function's log group. */
+  readonly logs: LogSettings;
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -33,7 +36,7 @@ export class CorralFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: CorralFunctionProps) {
     super(scope, id);
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: infraDefaults.logRetention });
+    this.logGroup = corralLogGroup(this, 'Logs', props.logs);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Corral ${props.name} function`,
@@ -50,8 +53,8 @@ export class CorralFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      ...bundlingRoot(),
       environment: {
         POWERTOOLS_SERVICE_NAME: `corral-${props.name}`,
         POWERTOOLS_LOG_LEVEL: infraDefaults.powertoolsLogLevel,

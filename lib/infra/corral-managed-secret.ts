@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { AttachRotationOptions, CorralRotation } from './corral-rotation.js';
 
 export interface CorralManagedSecretProps extends AttachRotationOptions {
-  /** Corral's rotation (`CorralStack.rotation`). */
+  /** Corral's rotation (`Corral.rotation`). */
   readonly rotation: CorralRotation;
   /** `rate(N hours|days)` (4 hours to 1,000 days) or a six-field `cron(...)`. */
   readonly schedule: string;
@@ -21,7 +21,7 @@ export interface CorralManagedSecretProps extends AttachRotationOptions {
  *
  * ```ts
  * new CorralManagedSecret(stack, 'DbPassword', {
- *   rotation: stack.rotation, secretName: 'db-password', schedule: 'rate(30 days)',
+ *   rotation: corral.rotation, secretName: 'db-password', schedule: 'rate(30 days)',
  * });
  * ```
  */

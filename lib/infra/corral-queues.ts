@@ -1,7 +1,14 @@
-import { Validations } from 'aws-cdk-lib';
+import { Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { infraDefaults } from './defaults.js';
+
+export interface CorralQueuesProps {
+  /** A customer managed key; SQS managed encryption when absent. */
+  readonly encryptionKey?: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+}
 
 /**
  * The reconciler's queues.
@@ -27,12 +34,15 @@ export class CorralQueues extends Construct {
   readonly wakeUps: sqs.Queue;
   readonly wakeUpDeadLetters: sqs.Queue;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: CorralQueuesProps) {
     super(scope, id);
     const common = {
       enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-    } as const;
+      ...(props.encryptionKey
+        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
+        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
+      removalPolicy: props.removalPolicy,
+    };
     this.requeueDeadLetters = new sqs.Queue(this, 'RequeueDeadLetters', {
       ...common,
       retentionPeriod: infraDefaults.deadLetterRetention,

@@ -1,162 +1,56 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { CorralApi } from './corral-api.js';
-import { AlarmReadPolicy } from './alarm-read-policy.js';
-import { readCorralContext, type CorralContext } from './corral-context.js';
-import { CorralFunction } from './corral-function.js';
-import { CorralManagedSecret, type CorralManagedSecretProps } from './corral-managed-secret.js';
-import { accountSecretsArn, managedSecretsReason, managedSecretsStatement } from './managed-secret-policy.js';
-import { CorralQueues } from './corral-queues.js';
-import { CorralRotation, type AttachRotationOptions } from './corral-rotation.js';
-import { CorralTable } from './corral-table.js';
-import { infraDefaults } from './defaults.js';
-import { DispatcherSchedule } from './dispatcher-schedule.js';
-import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
-import { functionEntry } from './project-paths.js';
-import { ReconcilerTriggers } from './reconciler-triggers.js';
-import { TaskControlPolicy } from './task-control-policy.js';
-import { TrafficPolicy } from './traffic-policy.js';
-import { TaskNetworking } from './task-networking.js';
-import { TaskRoles } from './task-roles.js';
+import { Corral } from './corral.js';
+import { corralPropsFromContext, readCorralContext, type CorralContext } from './corral-context.js';
+import type { CorralManagedSecret, CorralManagedSecretProps } from './corral-managed-secret.js';
+import type { CorralProps } from './corral-props.js';
+import type { AttachRotationOptions } from './corral-rotation.js';
 
-export interface CorralStackProps extends StackProps {
+export interface CorralStackProps extends StackProps, Omit<CorralProps, 'tags'> {
   /** Overrides the `corral:*` context values (cluster and task networking). */
   readonly corral?: CorralContext;
 }
 
-export type CorralFunctionName = 'api' | 'reconciler' | 'dispatcher' | 'rotation';
+const corralId = 'Corral';
 
 /**
- * Corral in one stack: the table, the IAM-authenticated API, the reconciler on its four
- * triggers, the leader-elected dispatcher, the rotation function, and the ECS cluster, roles
- * and networking the tasks run with.
+ * The one-command path: `cdk deploy` of this repository's app is this stack, the `Corral`
+ * construct with its cluster and networking taken from `corral:*` context (or created), and the
+ * outputs the CLI and the README use.
  */
 export class CorralStack extends Stack {
-  readonly table: CorralTable;
-  readonly api: CorralApi;
-  readonly queues: CorralQueues;
-  readonly networking: TaskNetworking;
-  readonly taskRoles: TaskRoles;
-  readonly functions: Readonly<Record<CorralFunctionName, CorralFunction>>;
-  readonly rotation: CorralRotation;
+  readonly corral: Corral;
 
   constructor(scope: Construct, id: string, props: CorralStackProps = {}) {
     super(scope, id, props);
     const context = { ...readCorralContext(this), ...props.corral };
-    const alarmNamePrefix = context.alarmNamePrefix ?? infraDefaults.alarmNamePrefix;
+    // Stack tags (`props.tags`) already reach every resource; they are not passed on twice.
+    const { tags: _stackTags, ...corralProps } = props;
+    this.corral = new Corral(this, corralId, { ...corralPropsFromContext(this, context), ...corralProps });
 
-    this.table = new CorralTable(this, 'State');
-    this.queues = new CorralQueues(this, 'Queues');
-    this.networking = new TaskNetworking(this, 'Tasks', context);
-    this.taskRoles = new TaskRoles(this, 'TaskRoles');
-    const table = this.table.table;
+    new CfnOutput(this, 'ApiUrl', { value: this.corral.api.url, description: 'Corral API base URL (SigV4, service execute-api)' });
+    new CfnOutput(this, 'TableName', { value: this.corral.table.table.tableName });
+    new CfnOutput(this, 'RequeueQueueUrl', { value: this.corral.queues.requeue.queueUrl });
+    new CfnOutput(this, 'ClusterName', { value: this.corral.networking.clusterName });
+    new CfnOutput(this, 'ClusterArn', { value: this.corral.networking.clusterArn });
+    new CfnOutput(this, 'RotationFunctionArn', { value: this.corral.functions.rotation.function.functionArn });
+  }
 
-    // What the functions' code reads (see functions/*): where state lives and how to run tasks.
-    const environment: Record<string, string> = {
-      TABLE_NAME: table.tableName,
-      CLUSTER_ARN: this.networking.clusterArn,
-      REQUEUE_QUEUE_URL: this.queues.requeue.queueUrl,
-      SUBNET_IDS: this.networking.subnetIds.join(','),
-      SECURITY_GROUP_IDS: this.networking.securityGroupIds.join(','),
-      ASSIGN_PUBLIC_IP: this.networking.assignPublicIp,
-      EXECUTION_ROLE_ARN: this.taskRoles.executionRole.roleArn,
-      TASK_ROLE_ARN: this.taskRoles.taskRole.roleArn,
-      LOG_GROUP_PREFIX: infraDefaults.serviceLogGroupPrefix,
-      ALARM_NAME_PREFIX: alarmNamePrefix,
-    };
-    const settings = infraDefaults.functions;
-    const rotation = new CorralFunction(this, 'RotationFunction', {
-      name: 'rotation',
-      entry: functionEntry('rotation'),
-      description: 'Corral secret rotation (Secrets Manager four-step protocol)',
-      ...settings.rotation,
-      environment,
-    });
-    const withRotation = { ...environment, ROTATION_FUNCTION_ARN: rotation.function.functionArn };
-    const api = new CorralFunction(this, 'ApiFunction', {
-      name: 'api',
-      entry: functionEntry('api'),
-      description: 'Corral desired-state API',
-      ...settings.api,
-      environment: withRotation,
-    });
-    const reconciler = new CorralFunction(this, 'ReconcilerFunction', {
-      name: 'reconciler',
-      entry: functionEntry('reconciler'),
-      description: 'Corral reconciler: makes ECS match desired state',
-      ...settings.reconciler,
-      environment: withRotation,
-    });
-    const dispatcher = new CorralFunction(this, 'DispatcherFunction', {
-      name: 'dispatcher',
-      entry: functionEntry('dispatcher'),
-      description: 'Corral dispatcher: leader-elected singleton jobs and garbage collection',
-      ...settings.dispatcher,
-      environment: { ...environment, WAKE_UP_QUEUE_URL: this.queues.wakeUps.queueUrl },
-    });
-    this.functions = { api, reconciler, dispatcher, rotation };
-
-    for (const fn of Object.values(this.functions)) {
-      table.grantReadWriteData(fn.function);
-      acknowledgeWildcardResource(
-        fn.role,
-        `${table.tableArn}/index/*`,
-        'Queries the byKind index; index ARNs are the table ARN followed by /index/<name>.',
-      );
-    }
-    for (const fn of [reconciler, dispatcher]) this.queues.requeue.grantSendMessages(fn.function);
-    this.queues.wakeUps.grantSendMessages(dispatcher.function);
-
-    new TaskControlPolicy(this, 'TaskControl', {
-      clusterArn: this.networking.clusterArn,
-      clusterName: this.networking.clusterName,
-      passableRoles: [this.taskRoles.executionRole, this.taskRoles.taskRole],
-      roles: [reconciler.role, dispatcher.role],
-    });
-    // The dispatcher's full sweep runs the reconciler's code, so it cleans up stray targets too.
-    new TrafficPolicy(this, 'Traffic', { roles: [reconciler.role, dispatcher.role] });
-    // Rollout alarm gates: the reconciler (and the sweep) read them, the API checks names on PUT.
-    new AlarmReadPolicy(this, 'RolloutAlarms', { roles: [api.role, reconciler.role, dispatcher.role], alarmNamePrefix });
-
-    // Secret metadata (rotation dates, tags, ARN from a name) of the secrets a spec may name:
-    // the API checks them on PUT; DescribeSecret never returns a value.
-    for (const fn of [api, reconciler]) {
-      fn.role.addToPrincipalPolicy(managedSecretsStatement(this, ['secretsmanager:DescribeSecret']));
-      acknowledgeWildcardResource(fn.role, accountSecretsArn(this), managedSecretsReason);
-    }
-
-    new ReconcilerTriggers(this, 'ReconcilerTriggers', {
-      reconciler: reconciler.function,
-      table,
-      clusterArn: this.networking.clusterArn,
-      requeue: this.queues.requeue,
-      failedEvents: this.queues.failedEvents,
-    });
-    new DispatcherSchedule(this, 'DispatcherSchedule', {
-      dispatcher: dispatcher.function,
-      failedEvents: this.queues.failedEvents,
-      wakeUps: this.queues.wakeUps,
-      clusterArn: this.networking.clusterArn,
-    });
-    this.rotation = new CorralRotation(this, 'Rotation', {
-      rotationFunction: rotation.function,
-      rotators: [api.function, reconciler.function],
-    });
-
-    this.api = new CorralApi(this, 'Api', { handler: api.function });
-
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Corral API base URL (SigV4, service execute-api)' });
-    new CfnOutput(this, 'TableName', { value: table.tableName });
-    new CfnOutput(this, 'RequeueQueueUrl', { value: this.queues.requeue.queueUrl });
-    new CfnOutput(this, 'ClusterName', { value: this.networking.clusterName });
-    new CfnOutput(this, 'ClusterArn', { value: this.networking.clusterArn });
-    new CfnOutput(this, 'RotationFunctionArn', { value: rotation.function.functionArn });
+  /**
+   * The table keeps the logical id it had when this stack held it directly (0.1.0), so
+   * upgrading a deployed stack updates the table in place instead of creating an empty one
+   * beside the retained old one. Allocated here rather than overridden afterwards because the
+   * construct already renders the id in its cdk-nag acknowledgements.
+   */
+  protected override allocateLogicalId(element: CfnElement): string {
+    if (element.node.path === `${this.node.path}/${corralId}/State/Table/Resource`) return 'StateTable962DE04C';
+    return super.allocateLogicalId(element);
   }
 
   /** Declares a secret Corral creates and rotates on `props.schedule`. */
   addManagedSecret(id: string, props: Omit<CorralManagedSecretProps, 'rotation'>): CorralManagedSecret {
-    return new CorralManagedSecret(this, id, { ...props, rotation: this.rotation });
+    return this.corral.addManagedSecret(id, props);
   }
 
   /** Has Corral rotate an existing secret on `schedule` (`rate(...)` or `cron(...)`). */
@@ -165,6 +59,7 @@ export class CorralStack extends Stack {
     schedule: string,
     options?: AttachRotationOptions,
   ): secretsmanager.CfnRotationSchedule {
-    return this.rotation.attach(secret, schedule, options);
+    return this.corral.attachRotation(secret, schedule, options);
   }
 }
+

@@ -1,19 +1,26 @@
-import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { CorralContextError, contextKeys, type AssignPublicIp, type CorralContext } from './corral-context.js';
+import type { AssignPublicIp } from './corral-context.js';
+import { CorralPropsError, type CorralProps } from './corral-props.js';
 import { infraDefaults } from './defaults.js';
+import { corralLogGroup, type LogSettings } from './log-settings.js';
+
+export interface TaskNetworkingProps
+  extends Pick<CorralProps, 'vpc' | 'cluster' | 'taskSubnets' | 'securityGroups' | 'assignPublicIp'> {
+  /** For the flow logs of a VPC created here. */
+  readonly logs: LogSettings;
+}
 
 /**
  * Where Corral runs tasks: the ECS cluster and the awsvpc networking RunTask needs.
  *
- * Each piece comes from context when given, otherwise it is created:
- * - cluster: `corral:clusterName`, else a Fargate cluster with Container Insights;
- * - subnets: `corral:subnetIds`, else the private subnets of `corral:vpcId` (public ones if it
- *   has none), else a new VPC;
- * - security groups: `corral:securityGroupIds`, else one without ingress in that VPC.
+ * Each piece is used when given, otherwise created:
+ * - cluster: a Fargate cluster with Container Insights;
+ * - subnets: `taskSubnets` of the VPC, by default its private subnets (else isolated, else
+ *   public ones); `taskSubnets.subnets` alone needs no VPC when the security groups are given;
+ * - security groups: one without ingress in the VPC;
+ * - VPC: the given one, else the cluster's (an `ecs.Cluster`), else a new one.
  *
  * The VPC created by default has two AZs and public subnets only: tasks get public IPs to
  * pull images, so no NAT gateway (about 32 USD a month each) is needed, and the security group
@@ -25,18 +32,17 @@ export class TaskNetworking extends Construct {
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
   readonly assignPublicIp: AssignPublicIp;
-  /** The VPC tasks run in, when it is known (created or looked up). */
+  /** The VPC tasks run in, when it is known (given, the cluster's or created). */
   readonly vpc?: ec2.IVpc;
   /** The security group created for tasks, when none was given: add ingress rules to it. */
   readonly securityGroup?: ec2.SecurityGroup;
 
-  constructor(scope: Construct, id: string, context: CorralContext) {
+  constructor(scope: Construct, id: string, props: TaskNetworkingProps) {
     super(scope, id);
-    const stack = Stack.of(this);
 
-    if (context.clusterName) {
-      this.clusterName = context.clusterName;
-      this.clusterArn = stack.formatArn({ service: 'ecs', resource: 'cluster', resourceName: context.clusterName });
+    if (props.cluster) {
+      this.clusterName = props.cluster.clusterName;
+      this.clusterArn = props.cluster.clusterArn;
     } else {
       // The L1 resource: ecs.Cluster would create a VPC of its own that Fargate tasks never use.
       const cluster = new ecs.CfnCluster(this, 'Cluster', {
@@ -47,30 +53,28 @@ export class TaskNetworking extends Construct {
       this.clusterArn = cluster.attrArn;
     }
 
-    if (context.subnetIds && !context.securityGroupIds && !context.vpcId) {
-      throw new CorralContextError(
-        `${contextKeys.subnetIds} needs ${contextKeys.securityGroupIds}, or ${contextKeys.vpcId} to create a security group in`,
-      );
+    const givenSubnets = props.taskSubnets?.subnets;
+    const vpc = props.vpc ?? (props.cluster instanceof ecs.Cluster ? props.cluster.vpc : undefined);
+    if (!vpc && givenSubnets && !props.securityGroups) {
+      throw new CorralPropsError('taskSubnets.subnets without a vpc needs securityGroups, or a vpc to create one in');
     }
+    if (!vpc && props.taskSubnets && !givenSubnets) {
+      throw new CorralPropsError('taskSubnets selects subnets by type or group, which needs a vpc');
+    }
+    this.vpc = vpc ?? (givenSubnets ? undefined : this.createVpc(props.logs));
 
-    this.vpc = context.vpcId
-      ? ec2.Vpc.fromLookup(this, 'Vpc', { vpcId: context.vpcId })
-      : context.subnetIds
-        ? undefined
-        : this.createVpc();
-
-    if (context.subnetIds) {
-      this.subnetIds = [...context.subnetIds];
-      this.assignPublicIp = context.assignPublicIp ?? 'DISABLED';
+    if (this.vpc) {
+      // CDK's default selection: private subnets, else isolated ones, else public ones.
+      const selected = this.vpc.selectSubnets(props.taskSubnets);
+      this.subnetIds = selected.subnetIds;
+      this.assignPublicIp = publicIp(props.assignPublicIp ?? selected.hasPublic);
     } else {
-      const vpc = this.vpc as ec2.IVpc;
-      const usePrivate = vpc.privateSubnets.length > 0;
-      this.subnetIds = (usePrivate ? vpc.privateSubnets : vpc.publicSubnets).map((subnet) => subnet.subnetId);
-      this.assignPublicIp = context.assignPublicIp ?? (usePrivate ? 'DISABLED' : 'ENABLED');
+      this.subnetIds = (givenSubnets ?? []).map((subnet) => subnet.subnetId);
+      this.assignPublicIp = publicIp(props.assignPublicIp ?? false);
     }
 
-    if (context.securityGroupIds) {
-      this.securityGroupIds = [...context.securityGroupIds];
+    if (props.securityGroups) {
+      this.securityGroupIds = props.securityGroups.map((group) => group.securityGroupId);
     } else {
       this.securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
         vpc: this.vpc as ec2.IVpc,
@@ -81,8 +85,8 @@ export class TaskNetworking extends Construct {
     }
   }
 
-  private createVpc(): ec2.Vpc {
-    const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', { retention: infraDefaults.logRetention });
+  private createVpc(logs: LogSettings): ec2.Vpc {
+    const flowLogGroup = corralLogGroup(this, 'FlowLogs', logs);
     return new ec2.Vpc(this, 'Vpc', {
       maxAzs: infraDefaults.vpcMaxAzs,
       natGateways: 0,
@@ -96,4 +100,8 @@ export class TaskNetworking extends Construct {
       },
     });
   }
+}
+
+function publicIp(enabled: boolean): AssignPublicIp {
+  return enabled ? 'ENABLED' : 'DISABLED';
 }

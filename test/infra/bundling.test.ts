@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { CorralFunction } from '../../lib/infra/corral-function.js';
@@ -21,6 +22,7 @@ describe('Lambda bundling', () => {
         description: 'bundling probe',
         memorySize: 512,
         timeout: Duration.seconds(10),
+        logs: { retention: RetentionDays.ONE_DAY, removalPolicy: RemovalPolicy.DESTROY },
       });
       const assembly = app.synth();
 

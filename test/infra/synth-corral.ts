@@ -2,9 +2,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { createCorralApp } from '../../lib/infra/corral-app.js';
 import type { CorralStack } from '../../lib/infra/corral-stack.js';
 import type { App, Environment } from 'aws-cdk-lib';
+import { cdkJsonContext } from './feature-flags.js';
 
-/** Skips esbuild for every stack: the template is what these tests look at, not the code. */
-export const skipBundling = { 'aws:cdk:bundling-stacks': [] as string[] };
+/**
+ * cdk.json's feature flags, and esbuild skipped for every stack: the template is what these
+ * tests look at, not the code.
+ */
+export const skipBundling = { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] as string[] };
 
 export interface SynthesizedCorral {
   readonly app: App;

@@ -2,6 +2,33 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { synthCorral } from './synth-corral.js';
 
+/** What `cdk synth` caches in cdk.context.json after looking up vpc-0abc1234 in the account. */
+const vpcLookupKey = 'vpc-provider:account=123456789012:filter.vpc-id=vpc-0abc1234:region=eu-west-1:returnAsymmetricSubnets=true';
+const lookedUpVpc = {
+  vpcId: 'vpc-0abc1234',
+  vpcCidrBlock: '10.0.0.0/16',
+  ownerAccountId: '123456789012',
+  availabilityZones: [],
+  subnetGroups: [
+    {
+      name: 'Public',
+      type: 'Public',
+      subnets: [
+        { subnetId: 'subnet-0public1', cidr: '10.0.0.0/24', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0public' },
+        { subnetId: 'subnet-0public2', cidr: '10.0.1.0/24', availabilityZone: 'eu-west-1b', routeTableId: 'rtb-0public' },
+      ],
+    },
+    {
+      name: 'Private',
+      type: 'Private',
+      subnets: [
+        { subnetId: 'subnet-0private1', cidr: '10.0.2.0/24', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0private1' },
+        { subnetId: 'subnet-0private2', cidr: '10.0.3.0/24', availabilityZone: 'eu-west-1b', routeTableId: 'rtb-0private2' },
+      ],
+    },
+  ],
+};
+
 function reconcilerVariables(template: ReturnType<typeof synthCorral>['template']): Record<string, unknown> {
   const [reconciler] = Object.values(
     template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('reconciler') } }),
@@ -49,7 +76,8 @@ describe('cluster and task networking from context', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: ['ecs:StopTask', 'ecs:DescribeTasks'],
+            // Sorted by @aws-cdk/aws-iam:minimizePolicies.
+            Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
             Resource: { 'Fn::Join': ['', Match.arrayWith([':task/prod/*'])] },
           }),
         ]),
@@ -66,13 +94,15 @@ describe('cluster and task networking from context', () => {
 
   it('picks the private subnets of corral:vpcId and creates a security group in it', () => {
     const { template } = synthCorral({
-      context: { 'corral:vpcId': 'vpc-0abc' },
+      context: { 'corral:vpcId': 'vpc-0abc1234', [vpcLookupKey]: lookedUpVpc },
       env: { account: '123456789012', region: 'eu-west-1' },
     });
     template.resourceCountIs('AWS::EC2::VPC', 0);
-    // Without cached lookups CDK answers with its dummy VPC: private subnets p-12345 and p-67890.
-    expect(reconcilerVariables(template)).toMatchObject({ SUBNET_IDS: 'p-12345,p-67890', ASSIGN_PUBLIC_IP: 'DISABLED' });
-    template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: 'vpc-12345' });
+    expect(reconcilerVariables(template)).toMatchObject({
+      SUBNET_IDS: 'subnet-0private1,subnet-0private2',
+      ASSIGN_PUBLIC_IP: 'DISABLED',
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: 'vpc-0abc1234' });
   });
 
   it('refuses subnets without security groups or a VPC to create one in', () => {
