@@ -76,8 +76,7 @@ describe('cluster and task networking from context', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            // Sorted by @aws-cdk/aws-iam:minimizePolicies.
-            Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
+            Action: ['ecs:StopTask', 'ecs:DescribeTasks'],
             Resource: { 'Fn::Join': ['', Match.arrayWith([':task/prod/*'])] },
           }),
         ]),
