@@ -106,7 +106,7 @@ describe('Corral props', () => {
     const keyArn = { 'Fn::GetAtt': [key, 'Arn'] };
     template.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn } });
     const queues = Object.values(template.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(3);
+    expect(queues).toHaveLength(5);
     for (const queue of queues) expect(queue['Properties'].KmsMasterKeyId).toEqual(keyArn);
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
       expect(group['Properties'].KmsKeyId).toEqual(keyArn);
@@ -157,6 +157,25 @@ describe('Corral props', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', { Tags: tag });
     template.hasResourceProperties('AWS::SQS::Queue', { Tags: tag });
     for (const fn of Object.values(corralFunctions(template))) expect(fn.Properties['Tags']).toEqual(expect.arrayContaining([{ Key: 'team', Value: 'platform' }]));
+  });
+
+  it('alarmNamePrefix narrows the rollout alarms the functions may read and tells them the prefix', () => {
+    const { template } = synth(() => ({ alarmNamePrefix: 'shop-' }));
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Sid: 'ReadRolloutAlarms',
+            Action: 'cloudwatch:DescribeAlarms',
+            Resource: 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:shop-*',
+          }),
+        ],
+      },
+    });
+    for (const fn of Object.values(corralFunctions(template))) {
+      expect((fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['ALARM_NAME_PREFIX']).toBe('shop-');
+    }
+    expect(() => synth(() => ({ alarmNamePrefix: 'shop-*' }))).toThrow(/alarmNamePrefix must be at most 200 characters without \* or \?/);
   });
 
   it('apiThrottling sets the stage’s rate and burst', () => {

@@ -8,8 +8,8 @@ describe('the dispatcher triggers', () => {
   let wakeUps: string;
   beforeAll(() => {
     corral = synthCorral();
-    dispatcher = corral.stack.getLogicalId(corral.stack.functions.dispatcher.function.node.defaultChild as never);
-    wakeUps = corral.stack.getLogicalId(corral.stack.queues.wakeUps.node.defaultChild as never);
+    dispatcher = corral.stack.getLogicalId(corral.stack.corral.functions.dispatcher.function.node.defaultChild as never);
+    wakeUps = corral.stack.getLogicalId(corral.stack.corral.queues.wakeUps.node.defaultChild as never);
   });
 
   it('consume the wake-up queue one message at a time, and let the dispatcher alone send to it', () => {
