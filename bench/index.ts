@@ -7,6 +7,7 @@ import { dynamoCalls, dynamoWrites, ecsListDescribe } from './counted-calls.js';
 import { benchFleet } from './fleet.js';
 import { benchEventToDeregister, benchTrafficRollout, realisticDelays } from './traffic.js';
 import { printTargetSummary, reportAtMost } from './targets.js';
+import { idleBill } from './idle-bill.js';
 
 /**
  * `npm run bench`: prints the design's performance figures. Figures, not pass/fail: these
@@ -32,21 +33,16 @@ for (const services of [10, 100, 1_000]) {
   const s = await benchSweep(services, 10);
   const ecs = Object.entries(s.byOperation).filter(([op]) => op.startsWith('ecs:')).reduce((n, [, c]) => n + c, 0);
   const overhead = (ecs / s.minimumCalls - 1) * 100;
-  console.log(`  ${String(services).padStart(5)} services, ${s.tasks} tasks: ${ecs} ECS calls (minimum ${s.minimumCalls}, ${overhead >= 0 ? '+' : ''}${fmt(overhead, 1)}%), ${dynamoCalls(s.byOperation)} DynamoDB calls (${dynamoWrites(s.byOperation)} writes); sweep wall ${fmt(s.wallMs, 0)} ms`);
+  console.log(`  ${String(services).padStart(5)} services, ${s.tasks} tasks (${s.stoppedTasks} stopped), ${s.reconciled} reconciled under a lease: ${ecs} ECS calls (minimum ${s.minimumCalls}, ${overhead >= 0 ? '+' : ''}${fmt(overhead, 1)}%), ${dynamoCalls(s.byOperation)} DynamoDB calls (${dynamoWrites(s.byOperation)} writes); sweep wall ${fmt(s.wallMs, 0)} ms`);
   console.log(`        ${JSON.stringify(s.byOperation)}`);
   if (services === 1_000) reportAtMost('steady-state sweep ECS calls over the minimum, 1,000 services', overhead, 10, '%', 1);
   if (services === 100) {
     reportAtMost('converged sweep of 100 services: DynamoDB calls', dynamoCalls(s.byOperation), 5, '', 0);
     reportAtMost('converged sweep of 100 services: DynamoDB writes', dynamoWrites(s.byOperation), 0, '', 0);
-    // The idle bill: one sweep a minute, 43,200 a 30-day month, at DynamoDB on-demand prices in
-    // us-east-1 ($0.625 per million write request units, $0.125 per million read request units;
-    // each call counted as one unit, a TransactWriteItems as two) plus the dispatcher's Lambda
-    // requests ($0.20 per million). ECS API calls cost nothing.
-    const sweepsPerMonth = 60 * 24 * 30;
-    const writes = dynamoWrites(s.byOperation) + (s.byOperation['dynamodb:TransactWriteItems'] ?? 0);
-    const reads = dynamoCalls(s.byOperation) - dynamoWrites(s.byOperation);
-    const dollars = sweepsPerMonth * ((writes * 0.625 + reads * 0.125) / 1e6 + 0.2 / 1e6);
-    console.log(`  idle bill, 100 services: 43,200 sweeps × (${writes} WRU × $0.625/M + ${reads} RRU × $0.125/M + 1 Lambda request × $0.20/M) = $${fmt(dollars, 2)} a month`);
+    const bill = idleBill(s.idleTick);
+    const dollars = bill.dollars;
+    console.log(`  one dispatcher tick of 100 idle services: ${JSON.stringify(s.idleTick.calls)}, ${fmt(s.idleTick.wallMs, 0)} ms`);
+    console.log(`  idle bill, 100 services: ${bill.arithmetic}`);
     reportAtMost('idle bill of 100 services, $ a month', dollars, 1, '', 2);
   }
   if (services === 1_000) {

@@ -19,6 +19,7 @@ import {
   type RunTasksResult,
 } from './container-runtime.js';
 import { ContainerRuntimeError, isTaskNotFound, mapEcsError } from './ecs-errors.js';
+import { StoppedTaskMemory } from './stopped-tasks.js';
 
 export interface EcsRuntimeOptions {
   /** Cluster name or ARN. */
@@ -52,6 +53,7 @@ const healthStatuses = new Set<string>(['HEALTHY', 'UNHEALTHY', 'UNKNOWN']);
  */
 export class EcsContainerRuntime implements ContainerRuntime {
   private readonly options: Required<EcsRuntimeOptions>;
+  private readonly stopped = new StoppedTaskMemory();
 
   constructor(
     private readonly ecs: ECSClient,
@@ -176,12 +178,14 @@ export class EcsContainerRuntime implements ContainerRuntime {
   }
 
   async observe(startedBy: string): Promise<ObservedTask[]> {
-    return this.describeTasks(await this.listBothStatuses(startedBy));
+    return this.describeListed(await this.listBothStatuses(startedBy));
   }
 
   async observeCluster(): Promise<Map<string, ObservedTask[]>> {
+    const listed = await this.listBothStatuses(undefined);
+    this.stopped.keepOnly(new Set(listed));
     const byStartedBy = new Map<string, ObservedTask[]>();
-    for (const task of await this.describeTasks(await this.listBothStatuses(undefined))) {
+    for (const task of await this.describeListed(listed)) {
       // Tasks nobody named (started from the console, say) are not Corral's to manage.
       if (task.startedBy === undefined) continue;
       const group = byStartedBy.get(task.startedBy);
@@ -189,6 +193,14 @@ export class EcsContainerRuntime implements ContainerRuntime {
       else group.push(task);
     }
     return byStartedBy;
+  }
+
+  /** Listed tasks described, except stopped ones described before (they cannot have changed). */
+  private async describeListed(arns: string[]): Promise<ObservedTask[]> {
+    const { known, unknown } = this.stopped.recall(arns);
+    const described = await this.describeTasks(unknown);
+    this.stopped.remember(described);
+    return [...known, ...described];
   }
 
   /**

@@ -1,10 +1,11 @@
 import { resolveRollout } from '../core/spec/index.js';
 import type { Desired, ObservedTask, ServiceStatus } from '../core/planner/index.js';
 import type { ObservedTask as EcsTask } from '../aws/container-runtime.js';
-import type { RevisionRecord, ServiceRecord } from '../aws/state-store.js';
+import type { ServiceRecord } from '../aws/state-store.js';
+import type { PlanningRevision } from '../aws/state/planning-digest.js';
 
 /** The planner's view of the desired state: the spec with rollout percentages resolved to counts. */
-export function desiredOf(record: ServiceRecord, revisions: RevisionRecord[]): Desired {
+export function desiredOf(record: ServiceRecord, revisions: readonly PlanningRevision[]): Desired {
   const { spec } = record;
   const rollout = resolveRollout(spec);
   return {

@@ -5,7 +5,8 @@ import { serviceStartedBy } from '../core/task-definition.js';
 import type { AlarmReading } from '../core/planner/alarm-gate.js';
 import type { AlarmStates } from '../aws/alarm-states.js';
 import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
-import type { NewServiceEvent, ReconcileState, ReconcileWrite, ServicePartition } from '../aws/state-store.js';
+import type { NewServiceEvent, ReconcileState, ReconcileWrite, ServicePartition, ServiceRecord, StoredStatus } from '../aws/state-store.js';
+import { planningDigestOf, sameDigest, type PlanningRevision } from '../aws/state/planning-digest.js';
 import { TerminalError } from './errors.js';
 import { launchPlannedTasks } from './launch.js';
 import { desiredOf } from './planner-input.js';
@@ -69,7 +70,10 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
     choice = await decide(tasks);
   }
   const decided = choice.plan;
-  if (!choice.acts && !hasWork(decided, previous)) return requeue(decided.requeueAfterMs);
+  // The digest the sweep plans from must describe these revisions; a stale one is rewritten once.
+  const planning = planningDigestOf(record.generation, partition.revisions, decided.prune);
+  const digestStale = !sameDigest(partition.planning, planning);
+  if (!choice.acts && !hasWork(decided, previous) && !digestStale) return requeue(decided.requeueAfterMs);
 
   let definitions: Awaited<ReturnType<typeof taskDefinitionArns>>;
   try {
@@ -94,7 +98,7 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
   }
   const decision = afterLaunch(decided, report, deps.clock.now());
   await deps.state.commit(name, {
-    ...(decision.status !== previous ? { status: decision.status } : {}),
+    ...(decision.status !== previous || digestStale ? { status: decision.status, planning } : {}),
     events: decision.events.map((event) => eventOf(event, decision.status)),
     taskDefinitions: definitions.registered,
     availableRevisions: newlyAvailable(partition, decision.status),
@@ -104,8 +108,45 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
   return requeue(decision.requeueAfterMs);
 }
 
-function trafficInput(partition: ServicePartition, tasks: EcsTask[], alarms: AlarmReading | undefined, now: number): TrafficDecisionInput {
-  const { record, status, revisions } = partition;
+/** What planning a service needs from the table: the spec, the last status and its revisions (or their digest). */
+interface PlanningView {
+  record: ServiceRecord;
+  status?: ServiceStatus;
+  revisions: readonly PlanningRevision[];
+}
+
+/**
+ * Whether the sweep must reconcile a service under its lease, decided without the lease from
+ * the sweep's batched status read and its cluster snapshot: the same plan `reconcile` makes,
+ * from the revisions digest on the status item. Anything this cannot judge — no status yet, a
+ * digest of another generation, a rollout that alarms may gate, a traffic resource in doubt —
+ * answers yes, and `reconcile` reads everything afresh and plans again before writing, so this
+ * decides only how much the sweep costs, never what gets written.
+ */
+export async function needsReconcile(
+  deps: Pick<ReconcileDependencies, 'clock' | 'traffic'>,
+  record: ServiceRecord,
+  stored: StoredStatus | undefined,
+  tasks: EcsTask[],
+): Promise<{ reconcile: boolean; requeueAfterMs?: number }> {
+  if (stored && isStalled(stored.status, record.generation)) return { reconcile: false };
+  if (!stored?.planning || stored.planning.generation !== record.generation) return { reconcile: true };
+  const view: PlanningView = { record, status: stored.status, revisions: stored.planning.revisions };
+  if (alarmsMayGate(view)) return { reconcile: true };
+  let choice: Awaited<ReturnType<typeof decideWithTraffic>>;
+  try {
+    choice = await decideWithTraffic(deps, trafficInput(view, tasks, undefined, deps.clock.now()));
+  } catch (error) {
+    if (error instanceof TerminalError) return { reconcile: true };
+    throw error;
+  }
+  const stale = !sameDigest(stored.planning, planningDigestOf(record.generation, stored.planning.revisions, choice.plan.prune));
+  if (choice.acts || hasWork(choice.plan, stored.status) || stale) return { reconcile: true };
+  return { reconcile: false, ...requeue(choice.plan.requeueAfterMs) };
+}
+
+function trafficInput(view: PlanningView, tasks: EcsTask[], alarms: AlarmReading | undefined, now: number): TrafficDecisionInput {
+  const { record, status, revisions } = view;
   const desired = desiredOf(record, revisions);
   return {
     name: record.name, desired, revisions, previous: status, tasks,
@@ -121,11 +162,12 @@ const rolloutOver = new Set(['Available', 'RolledBack', 'Aborted', 'Failed']);
  * generation may be under way, so a converged service costs no CloudWatch call.
  */
 async function readAlarms(deps: ReconcileDependencies, partition: ServicePartition): Promise<AlarmReading | undefined> {
-  const names = partition.record.spec.rollout.alarms;
-  if (!names?.length) return undefined;
-  const status = partition.status;
-  if (status && status.observedGeneration === partition.record.generation && rolloutOver.has(status.phase)) return undefined;
-  return deps.alarms.read(names);
+  return alarmsMayGate(partition) ? deps.alarms.read(partition.record.spec.rollout.alarms!) : undefined;
+}
+
+function alarmsMayGate({ record, status }: PlanningView): boolean {
+  if (!record.spec.rollout.alarms?.length) return false;
+  return !(status && status.observedGeneration === record.generation && rolloutOver.has(status.phase));
 }
 
 /** Records a TerminalError from `work` in the status before passing it on. */
@@ -157,6 +199,7 @@ async function recordStall(deps: ReconcileDependencies, partition: ServicePartit
   }, deps.clock.now());
   const write: ReconcileWrite = {
     status: stalled,
+    planning: planningDigestOf(record.generation, partition.revisions),
     events: [{ type: 'Stalled', message: `${error.message}; not retried until the spec changes`, revision: record.revision }],
     taskDefinitions: [], availableRevisions: [], prune: [],
   };

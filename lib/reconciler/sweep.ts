@@ -1,10 +1,13 @@
 import type { ObservedTask as EcsTask } from '../aws/container-runtime.js';
 import { STOP_REASON_PREFIX } from '../core/planner/index.js';
 import { serviceOfStartedBy, serviceStartedBy } from '../core/task-definition.js';
+import { needsReconcile } from './reconcile.js';
 import { reconcileService, type ReconcilerDependencies } from './runner.js';
 
 export interface SweepResult {
   services: number;
+  /** Services whose plan changed something, reconciled under their lease. */
+  reconciled: number;
   tasks: number;
   orphansStopped: string[];
   failed: { service: string; error: Error }[];
@@ -17,10 +20,13 @@ export const sweepDefaults = {
 
 /**
  * The full sweep, run by the leader once a minute: list the whole cluster once (ListTasks and
- * DescribeTasks at 100 a call, never per service), reconcile every service with its share of
- * that observation, and stop orphans — tasks Corral started for a service that no longer
- * exists. The cluster is observed before services are listed, so a service created during the
- * sweep cannot have its fresh tasks mistaken for orphans.
+ * DescribeTasks at 100 a call, never per service; stopped tasks the runtime has described before
+ * are remembered, not described again), read every service's spec and status in batches (one
+ * Query of the kind index, BatchGetItem of 100 status items a call), plan every service from
+ * those, and stop orphans — tasks Corral started for a service that no longer exists. Only a
+ * service whose plan changes something is reconciled, under its lease, from a fresh read: a
+ * converged fleet costs no lease and no write. The cluster is observed before services are
+ * listed, so a service created during the sweep cannot have its fresh tasks mistaken for orphans.
  */
 export async function sweep(deps: ReconcilerDependencies): Promise<SweepResult> {
   const groups = await deps.runtime.observeCluster();
@@ -42,14 +48,22 @@ export async function sweep(deps: ReconcilerDependencies): Promise<SweepResult> 
   }
   if (orphansStopped.length > 0) deps.logger.info('stopped orphaned tasks', { count: orphansStopped.length });
 
+  const statuses = await deps.state.readStatuses(services.map((s) => s.name));
   const failed: SweepResult['failed'] = [];
+  let reconciled = 0;
   let next = 0;
   const worker = async () => {
     while (next < services.length) {
       const service = services[next++];
       const observed: EcsTask[] = groups.get(serviceStartedBy(service.name)) ?? [];
       try {
-        await reconcileService(deps, service.name, observed);
+        const verdict = await needsReconcile(deps, service, statuses.get(service.name), observed);
+        if (verdict.reconcile) {
+          reconciled++;
+          await reconcileService(deps, service.name, observed);
+        } else if (verdict.requeueAfterMs !== undefined) {
+          await deps.requeue.after(service.name, verdict.requeueAfterMs);
+        }
       } catch (error) {
         failed.push({ service: service.name, error: error as Error });
       }
@@ -58,7 +72,7 @@ export async function sweep(deps: ReconcilerDependencies): Promise<SweepResult> 
   await Promise.all(Array.from({ length: Math.min(sweepDefaults.concurrency, services.length) }, worker));
   let tasks = 0;
   for (const list of groups.values()) tasks += list.length;
-  return { services: services.length, tasks, orphansStopped, failed };
+  return { services: services.length, reconciled, tasks, orphansStopped, failed };
 }
 
 function isLive(task: EcsTask): boolean {

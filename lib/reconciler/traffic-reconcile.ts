@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Desired, ObservedTask, Plan, ServiceStatus } from '../core/planner/index.js';
 import { gateStops, planTraffic, trafficActs } from '../core/traffic/index.js';
 import type { ObservedTask as EcsTask } from '../aws/container-runtime.js';
-import type { RevisionRecord } from '../aws/state-store.js';
+import type { PlanningRevision } from '../aws/state/planning-digest.js';
 import { TrafficError, TrafficResourceNotFoundError } from '../aws/traffic-errors.js';
 import { TerminalError } from './errors.js';
 import { observedTasksOf } from './planner-input.js';
@@ -21,7 +21,7 @@ export interface TrafficDecision {
 export interface TrafficDecisionInput {
   name: string;
   desired: Desired;
-  revisions: readonly RevisionRecord[];
+  revisions: readonly PlanningRevision[];
   previous: ServiceStatus | undefined;
   tasks: EcsTask[];
   /** The planner on the given tasks (time and spec already bound). */

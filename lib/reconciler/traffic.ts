@@ -4,7 +4,7 @@ import type { ObservedTask } from '../core/planner/index.js';
 import { taskId } from '../core/planner/action-events.js';
 import { trafficReadiness, type TrafficBinding, type TrafficObserved, type TrafficPlan, type TrafficTask } from '../core/traffic/index.js';
 import type { ObservedTask as EcsTask } from '../aws/container-runtime.js';
-import type { RevisionRecord } from '../aws/state-store.js';
+import type { PlanningRevision } from '../aws/state/planning-digest.js';
 import type { TrafficPorts } from '../aws/traffic.js';
 import { TrafficResourceNotFoundError } from '../aws/traffic-errors.js';
 
@@ -12,7 +12,7 @@ import { TrafficResourceNotFoundError } from '../aws/traffic-errors.js';
 const drainingDelayMemoMs = 60_000;
 
 /** Each revision's traffic, from its task template; revisions without any are left out. */
-export function bindingsOf(revisions: readonly RevisionRecord[]): Map<number, TrafficBinding> {
+export function bindingsOf(revisions: readonly PlanningRevision[]): Map<number, TrafficBinding> {
   const bindings = new Map<number, TrafficBinding>();
   for (const { revision, template } of revisions) {
     const loadBalancers = template.loadBalancers ?? [];

@@ -90,4 +90,18 @@ describe('the reconciler’s state: one Query in, one fenced transaction out', (
     expect(listed).toHaveLength(98);
     expect(listed.map((e) => e.message)).toContain('… and 53 more events of this reconcile');
   });
+
+  it('reads many status items in batches of 100, with the planning digest written beside the status', async () => {
+    const names = Array.from({ length: 120 }, (_, i) => `many-${i}`);
+    const digest = { generation: 1, revisions: [{ revision: 1, template: { image: 'nginx:1' } }] };
+    for (const name of names.filter((_, i) => i % 2 === 0)) {
+      await store.putService(name, spec('nginx:1'));
+      const lease = await leases.acquire(`reconcile/${name}`, 'a', t0, { leaseDurationMs: 60_000 });
+      await store.commit(name, write({ status: status('Available'), planning: digest }), lease);
+    }
+    const found = await store.readStatuses([...names, 'never-created']);
+    expect([...found.keys()].sort()).toEqual(names.filter((_, i) => i % 2 === 0).sort());
+    expect(found.get('many-0')).toEqual({ status: status('Available'), planning: digest });
+    expect((await store.readPartition('many-0'))?.planning).toEqual(digest);
+  });
 });

@@ -1,25 +1,42 @@
-import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../clock.js';
 import type { Lease } from '../../core/lease/index.js';
 import type { ServiceStatus } from '../../core/planner/index.js';
 import { isConditionFailure } from '../condition-failures.js';
 import { maxFencedActions, writeFenced, type TransactionAction } from '../fenced-transaction.js';
 import { queryAll } from '../generation-writes.js';
+import { StoreError } from '../store-errors.js';
 import { itemKey, serviceKeys } from './keys.js';
+import type { PlanningDigest } from './planning-digest.js';
 import { toRevisionRecord, toServiceRecord, toStatusRecord, type NewServiceEvent, type RevisionRecord, type ServiceRecord } from './records.js';
 import { batchWrite, eventItem } from './service-history.js';
+
+/** BatchGetItem's limit of keys a call. */
+const batchGetLimit = 100;
+/** Rounds of UnprocessedKeys (DynamoDB hands keys back under load) before giving up. */
+const maxBatchGetAttempts = 10;
 
 /** Everything a reconcile reads about one service, from one consistent Query. */
 export interface ServicePartition {
   record: ServiceRecord;
   status?: ServiceStatus;
+  /** What the last commit of a status planned from (see planning-digest.ts). */
+  planning?: PlanningDigest;
   revisions: RevisionRecord[];
+}
+
+/** A status item as the sweep reads it, many at once. */
+export interface StoredStatus {
+  status: ServiceStatus;
+  planning?: PlanningDigest;
 }
 
 /** Everything a reconcile writes, in one fenced transaction. */
 export interface ReconcileWrite {
   /** The new status; absent when it did not change. */
   status?: ServiceStatus;
+  /** Stored with `status` (and only with it): what this reconcile planned from. */
+  planning?: PlanningDigest;
   events: NewServiceEvent[];
   /** Task definitions registered for revisions during this reconcile. */
   taskDefinitions: { revision: number; arn: string }[];
@@ -55,8 +72,32 @@ export class DynamoReconcileState {
     return {
       record: toServiceRecord(spec),
       ...(status ? { status: toStatusRecord(status).status } : {}),
+      ...(status?.planning ? { planning: status.planning as PlanningDigest } : {}),
       revisions: items.filter((i) => String(i.sk).startsWith(serviceKeys.revisionPrefix)).map(toRevisionRecord),
     };
+  }
+
+  /**
+   * The status items of `names` (absent ones left out): BatchGetItem, 100 keys a call, eventually
+   * consistent — the sweep plans from these only to decide which services to look at under their
+   * lease, where the partition is read again consistently.
+   */
+  async readStatuses(names: readonly string[]): Promise<Map<string, StoredStatus>> {
+    const found = new Map<string, StoredStatus>();
+    for (let i = 0; i < names.length; i += batchGetLimit) {
+      let keys: Record<string, unknown>[] | undefined = names.slice(i, i + batchGetLimit).map((name) => itemKey(serviceKeys.partition(name), serviceKeys.status));
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > maxBatchGetAttempts) throw new StoreError(`BatchGetItem left ${keys.length} status items unprocessed ${maxBatchGetAttempts} times`);
+        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const name = serviceKeys.serviceOf(String(item.pk));
+          if (name === undefined) continue;
+          found.set(name, { status: toStatusRecord(item).status, ...(item.planning ? { planning: item.planning as PlanningDigest } : {}) });
+        }
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
   }
 
   /** Writes `write` under `lease`, or nothing at all; no call when there is nothing to write. */
@@ -94,7 +135,9 @@ export class DynamoReconcileState {
     const nowMs = this.clock.now();
     const now = new Date(nowMs).toISOString();
     const bookkeeping: TransactionAction[] = [];
-    if (write.status) bookkeeping.push({ Put: { TableName: table, Item: { ...itemKey(partition, serviceKeys.status), status: write.status, updatedAt: now } } });
+    if (write.status) {
+      bookkeeping.push({ Put: { TableName: table, Item: { ...itemKey(partition, serviceKeys.status), status: write.status, ...(write.planning ? { planning: write.planning } : {}), updatedAt: now } } });
+    }
     const revisionUpdate = (revision: number, set: string, values: Record<string, unknown>): TransactionAction => ({
       Update: {
         TableName: table,
