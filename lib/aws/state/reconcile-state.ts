@@ -1,20 +1,15 @@
-import { BatchGetCommand, DeleteCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../clock.js';
 import type { Lease } from '../../core/lease/index.js';
 import type { ServiceStatus } from '../../core/planner/index.js';
 import { isConditionFailure } from '../condition-failures.js';
 import { maxFencedActions, writeFenced, type TransactionAction } from '../fenced-transaction.js';
 import { queryAll } from '../generation-writes.js';
-import { StoreError } from '../store-errors.js';
+import { batchGetItems } from '../batch-reads.js';
 import { itemKey, serviceKeys } from './keys.js';
 import type { PlanningDigest } from './planning-digest.js';
 import { toRevisionRecord, toServiceRecord, toStatusRecord, type NewServiceEvent, type RevisionRecord, type ServiceRecord } from './records.js';
 import { batchWrite, eventItem } from './service-history.js';
-
-/** BatchGetItem's limit of keys a call. */
-const batchGetLimit = 100;
-/** Rounds of UnprocessedKeys (DynamoDB hands keys back under load) before giving up. */
-const maxBatchGetAttempts = 10;
 
 /** Everything a reconcile reads about one service, from one consistent Query. */
 export interface ServicePartition {
@@ -83,19 +78,11 @@ export class DynamoReconcileState {
    * lease, where the partition is read again consistently.
    */
   async readStatuses(names: readonly string[]): Promise<Map<string, StoredStatus>> {
+    const keys = names.map((name) => itemKey(serviceKeys.partition(name), serviceKeys.status));
     const found = new Map<string, StoredStatus>();
-    for (let i = 0; i < names.length; i += batchGetLimit) {
-      let keys: Record<string, unknown>[] | undefined = names.slice(i, i + batchGetLimit).map((name) => itemKey(serviceKeys.partition(name), serviceKeys.status));
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        if (attempt > maxBatchGetAttempts) throw new StoreError(`BatchGetItem left ${keys.length} status items unprocessed ${maxBatchGetAttempts} times`);
-        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const name = serviceKeys.serviceOf(String(item.pk));
-          if (name === undefined) continue;
-          found.set(name, { status: toStatusRecord(item).status, ...(item.planning ? { planning: item.planning as PlanningDigest } : {}) });
-        }
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
+    for (const item of await batchGetItems(this.db, this.tableName, keys, { consistent: false })) {
+      const name = serviceKeys.serviceOf(String(item.pk));
+      if (name !== undefined) found.set(name, { status: toStatusRecord(item).status, ...(item.planning ? { planning: item.planning as PlanningDigest } : {}) });
     }
     return found;
   }
