@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { createApiHandler } from '../../lib/api/app.js';
 import { CloudWatchAlarmStates } from '../../lib/aws/alarm-states.js';
 import { createCloudWatchClient, createDynamoClients, createSecretsClient } from '../../lib/aws/clients.js';
@@ -9,9 +8,11 @@ import { createSecretStore } from '../../lib/aws/secret-store.js';
 import { jobRoutes } from '../../lib/api/job-routes.js';
 import { secretRoutes } from '../../lib/api/secret-routes.js';
 import { systemClock } from '../../lib/clock.js';
+import { functionObservability } from '../../lib/observability/function-observability.js';
 
+const { logger, metrics, tracer, clientOptions } = functionObservability('corral-api');
 const environment = readEnvironment();
-const clients = { ...createDynamoClients(), secrets: createSecretsClient(), cloudwatch: createCloudWatchClient() };
+const clients = { ...createDynamoClients(clientOptions), secrets: createSecretsClient(clientOptions), cloudwatch: createCloudWatchClient(clientOptions) };
 
 /** The API Lambda behind API Gateway (IAM auth): the same handler local mode serves. */
 const store = createStateStore(clients.documents, environment.tableName, systemClock);
@@ -21,7 +22,9 @@ export const handler = createApiHandler({
   store,
   secrets,
   alarms: { states: new CloudWatchAlarmStates(clients.cloudwatch), namePrefix: environment.alarmNamePrefix },
-  logger: new Logger({ serviceName: 'corral-api' }),
+  logger,
+  metrics,
+  tracer,
   extraRoutes: [
     ...secretRoutes({
       secrets,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { createCloudWatchClient, createDynamoClients, createEcsClient, createSqsClient } from '../../lib/aws/clients.js';
 import { JobStore } from '../../lib/aws/job-store.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
@@ -12,12 +11,18 @@ import { systemClock } from '../../lib/clock.js';
 import { createDispatcherHandler } from '../../lib/dispatcher/handler.js';
 import { singletonTasks } from '../../lib/dispatcher/singleton-tasks.js';
 import { WakeUps } from '../../lib/dispatcher/wake-ups.js';
+import { functionObservability } from '../../lib/observability/function-observability.js';
 import { reconcilerDependencies } from '../../lib/reconciler/dependencies.js';
 
-const logger = new Logger({ serviceName: 'corral-dispatcher' });
+const { logger, metrics, tracer, clientOptions } = functionObservability('corral-dispatcher');
 const environment = readEnvironment();
-const clients = { ...createDynamoClients(), ecs: createEcsClient(), sqs: createSqsClient(), cloudwatch: createCloudWatchClient() };
-const reconciler = reconcilerDependencies(environment, clients, logger, createTrafficPorts());
+const clients = {
+  ...createDynamoClients(clientOptions),
+  ecs: createEcsClient(clientOptions),
+  sqs: createSqsClient(clientOptions),
+  cloudwatch: createCloudWatchClient(clientOptions),
+};
+const reconciler = reconcilerDependencies(environment, clients, { logger, metrics }, createTrafficPorts(clientOptions));
 const leases = new DynamoLeaseStore(clients.documents, environment.tableName);
 const jobs = new JobStore(clients.documents, environment.tableName, systemClock);
 const wakeUps = new WakeUps(new SqsWakeUpQueue(clients.sqs, environment.wakeUpQueueUrl), jobs);
@@ -35,4 +40,6 @@ export const handler = createDispatcherHandler({
   clock: systemClock,
   sleep: (ms) => sleep(ms),
   logger,
+  metrics,
+  tracer,
 });

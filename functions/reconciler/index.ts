@@ -1,13 +1,21 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { createCloudWatchClient, createDynamoClients, createEcsClient, createSqsClient } from '../../lib/aws/clients.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
 import { createTrafficPorts } from '../../lib/aws/traffic-clients.js';
+import { functionObservability } from '../../lib/observability/function-observability.js';
 import { reconcilerDependencies } from '../../lib/reconciler/dependencies.js';
 import { createReconcilerHandler } from '../../lib/reconciler/handler.js';
 
-const logger = new Logger({ serviceName: 'corral-reconciler' });
+const { logger, metrics, tracer, clientOptions } = functionObservability('corral-reconciler');
 
-const clients = { ...createDynamoClients(), ecs: createEcsClient(), sqs: createSqsClient(), cloudwatch: createCloudWatchClient() };
+const clients = {
+  ...createDynamoClients(clientOptions),
+  ecs: createEcsClient(clientOptions),
+  sqs: createSqsClient(clientOptions),
+  cloudwatch: createCloudWatchClient(clientOptions),
+};
 
 /** The reconciler Lambda: table stream, ECS task state changes and the requeue queue. */
-export const handler = createReconcilerHandler(reconcilerDependencies(readEnvironment(), clients, logger, createTrafficPorts()));
+export const handler = createReconcilerHandler({
+  ...reconcilerDependencies(readEnvironment(), clients, { logger, metrics }, createTrafficPorts(clientOptions)),
+  tracer,
+});

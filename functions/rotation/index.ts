@@ -1,7 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { createSecretStore } from '../../lib/aws/secret-store.js';
+import { functionObservability } from '../../lib/observability/function-observability.js';
 import {
   createRotationHandler,
   randomPasswordStrategy,
@@ -10,7 +10,7 @@ import {
   type RotationStepOutcome,
 } from '../../lib/rotation/index.js';
 
-const logger = new Logger({ serviceName: 'corral-rotation' });
+const { logger, metrics, tracer, clientOptions } = functionObservability('corral-rotation');
 
 /**
  * The deployed defaults: clients from the SDK's default chain (AWS_ENDPOINT_URL redirects them
@@ -18,12 +18,14 @@ const logger = new Logger({ serviceName: 'corral-rotation' });
  * through the state store. Built on the first invocation and reused by the warm container.
  */
 async function defaultDeps(): Promise<RotationHandlerDeps> {
-  const { createConsumerRestarter } = await import('../../lib/aws/consumer-restarter.js');
+  const { createConsumerRestarter, storeFromEnvironment } = await import('../../lib/aws/consumer-restarter.js');
   return {
-    secrets: createSecretStore(new SecretsManagerClient({})),
+    secrets: createSecretStore(clientOptions.capture(new SecretsManagerClient({}))),
     strategy: randomPasswordStrategy,
-    consumers: createConsumerRestarter(),
+    consumers: createConsumerRestarter(storeFromEnvironment(clientOptions)),
     logger,
+    metrics,
+    tracer,
   };
 }
 

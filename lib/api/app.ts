@@ -2,9 +2,13 @@ import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { SecretStore } from '../aws/secret-store.js';
 import type { StateStore } from '../aws/state-store.js';
+import type { CorralMetrics } from '../observability/metrics.js';
 import type { RolloutAlarmChecks } from './alarm-references.js';
 import { NotFoundApiError } from './errors.js';
 import { errorResponse } from './error-response.js';
@@ -18,6 +22,9 @@ export interface ApiDependencies {
   /** Where PUT checks `rollout.alarms`; without it the names are not checked (the reconciler holds on a missing one). */
   alarms?: RolloutAlarmChecks;
   logger: Logger;
+  metrics: CorralMetrics;
+  /** X-Ray, in Lambda only (functions/api); local mode and tests run without. */
+  tracer?: Tracer;
   /** Route groups added by later features (jobs, secrets). */
   extraRoutes?: Route[];
 }
@@ -33,9 +40,12 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
       throw new NotFoundApiError(`no route for ${method} ${path}`);
     },
   });
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>();
+  if (deps.tracer) chain.use(captureLambdaHandler(deps.tracer));
+  return chain
     .use(requestIdResponseHeader())
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(logMetrics(deps.metrics.powertools))
     .use({
       before: async (request) => {
         deps.logger.appendKeys({

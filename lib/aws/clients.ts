@@ -14,6 +14,11 @@ export interface ClientOptions {
   region?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
   maxAttempts?: number;
+  /**
+   * Instruments each client as it is built: the Lambda entries pass the Tracer's
+   * captureAWSv3Client, so every AWS call is a subsegment of the invocation's trace.
+   */
+  capture?: <T>(client: T) => T;
 }
 
 export interface AwsClients {
@@ -43,27 +48,32 @@ export function sdkConfig(options: ClientOptions) {
   };
 }
 
+/** `client`, instrumented if the options say how. */
+export function captured<T>(options: ClientOptions, client: T): T {
+  return options.capture ? options.capture(client) : client;
+}
+
 /** The DynamoDB client and the document client over it. */
 export function createDynamoClients(options: ClientOptions = {}): Pick<AwsClients, 'dynamo' | 'documents'> {
-  const dynamo = new DynamoDBClient(sdkConfig(options));
+  const dynamo = captured(options, new DynamoDBClient(sdkConfig(options)));
   return { dynamo, documents: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }) };
 }
 
 export function createEcsClient(options: ClientOptions = {}): ECSClient {
-  return new ECSClient(sdkConfig(options));
+  return captured(options, new ECSClient(sdkConfig(options)));
 }
 
 export function createSecretsClient(options: ClientOptions = {}): SecretsManagerClient {
-  return new SecretsManagerClient(sdkConfig(options));
+  return captured(options, new SecretsManagerClient(sdkConfig(options)));
 }
 
 /** Reads rollout alarms (DescribeAlarms). */
 export function createCloudWatchClient(options: ClientOptions = {}): CloudWatchClient {
-  return new CloudWatchClient(sdkConfig(options));
+  return captured(options, new CloudWatchClient(sdkConfig(options)));
 }
 
 export function createSqsClient(options: ClientOptions = {}): SQSClient {
-  return new SQSClient(sdkConfig(options));
+  return captured(options, new SQSClient(sdkConfig(options)));
 }
 
 /** Every client: local mode and the tests, which run all the functions in one process. */

@@ -1,6 +1,6 @@
 import type { ConsumerRestarter } from '../rotation/index.js';
 import { sameSecret } from '../core/secret-names.js';
-import { createDynamoClients } from './clients.js';
+import { createDynamoClients, type ClientOptions } from './clients.js';
 import { createStateStore, type ServiceEvents, type ServiceSpecs } from './state-store.js';
 import { systemClock } from '../clock.js';
 
@@ -35,8 +35,9 @@ export function createConsumerRestarter(store: ServiceSpecs & ServiceEvents = st
   };
 }
 
-function storeFromEnvironment(): ServiceSpecs & ServiceEvents {
+/** The state store of the stack's table (TABLE_NAME), on a client built with `options`. */
+export function storeFromEnvironment(options: ClientOptions = {}): ServiceSpecs & ServiceEvents {
   const tableName = process.env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set');
-  return createStateStore(createDynamoClients().documents, tableName, systemClock);
+  return createStateStore(createDynamoClients(options).documents, tableName, systemClock);
 }

@@ -1,6 +1,6 @@
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
-import { type ClientOptions, sdkConfig } from './clients.js';
+import { captured, type ClientOptions, sdkConfig } from './clients.js';
 import { CloudMapRegistry } from './cloud-map-registry.js';
 import { ElbTargetGroups } from './elb-target-groups.js';
 import type { TrafficPorts } from './traffic.js';
@@ -8,8 +8,8 @@ import type { TrafficPorts } from './traffic.js';
 /** The reconciler's traffic ports on SDK clients pointed like the others (AWS_ENDPOINT_URL, or `options`). */
 export function createTrafficPorts(options: ClientOptions = {}): TrafficPorts & { destroy(): void } {
   const config = sdkConfig(options);
-  const elb = new ElasticLoadBalancingV2Client(config);
-  const cloudMap = new ServiceDiscoveryClient(config);
+  const elb = captured(options, new ElasticLoadBalancingV2Client(config));
+  const cloudMap = captured(options, new ServiceDiscoveryClient(config));
   return {
     targetGroups: new ElbTargetGroups(elb),
     registry: new CloudMapRegistry(cloudMap),

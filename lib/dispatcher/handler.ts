@@ -1,6 +1,9 @@
 import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import type { JobStore } from '../aws/job-store.js';
 import type { Lease } from '../core/lease/index.js';
@@ -10,6 +13,7 @@ import { parseWakeUpMessage } from '../aws/wake-up-queue.js';
 import type { Clock } from '../clock.js';
 import { wakeUpAction } from '../core/jobs/index.js';
 import { isTaskStateChange, recordJobTaskEvent, type TaskStateChangeEvent } from '../jobs/task-events.js';
+import type { CorralMetrics } from '../observability/metrics.js';
 import type { WakeUps } from './wake-ups.js';
 
 /** One piece of singleton work the leader does on every tick, fenced by the lease's token. */
@@ -42,6 +46,9 @@ export interface DispatcherDependencies {
   /** Waits on the clock (a woken dispatcher sleeps the last second or two before acting). */
   sleep(ms: number): Promise<void>;
   logger: Logger;
+  metrics: CorralMetrics;
+  /** X-Ray, in Lambda only (functions/dispatcher); local mode and tests run without. */
+  tracer?: Tracer;
 }
 
 /**
@@ -58,7 +65,7 @@ export interface DispatcherDependencies {
 export function createDispatcherHandler(deps: DispatcherDependencies): DispatcherHandler {
   const handle = async (event: DispatcherEvent): Promise<{ led: boolean }> => {
     if (isTaskStateChange(event)) {
-      await recordJobTaskEvent(deps.jobs, event, deps.clock.now());
+      await recordJobTaskEvent(deps.jobs, event, deps.clock.now(), deps.metrics);
       return { led: false };
     }
     if ('Records' in event) {
@@ -107,12 +114,16 @@ export function createDispatcherHandler(deps: DispatcherDependencies): Dispatche
       return outcome.led;
     } catch (error) {
       if (!(error instanceof FencedWriteRejectedError || error instanceof LeaseLostError)) throw error;
+      deps.metrics.add(error instanceof LeaseLostError ? 'LeaseLost' : 'FencedWriteRejected', 1);
       deps.logger.warn('lost leadership during the tick', { errorName: error.name, errorMessage: error.message });
       return false;
     }
   };
 
-  return middy<DispatcherEvent, { led: boolean }>()
+  const chain = middy<DispatcherEvent, { led: boolean }>();
+  if (deps.tracer) chain.use(captureLambdaHandler(deps.tracer));
+  return chain
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(logMetrics(deps.metrics.powertools))
     .handler(handle) as unknown as DispatcherHandler;
 }

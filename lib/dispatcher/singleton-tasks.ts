@@ -22,6 +22,7 @@ export function singletonTasks(deps: {
       runtime: deps.reconciler.runtime,
       taskDefinitions: deps.reconciler.taskDefinitions,
       logger: deps.reconciler.logger,
+      metrics: deps.reconciler.metrics,
       wakeUps: deps.wakeUps,
     }),
     {

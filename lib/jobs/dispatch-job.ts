@@ -3,6 +3,8 @@ import type { ContainerRuntime, ObservedTask } from '../aws/container-runtime.js
 import { activeRunStatuses, type JobDispatchState, type JobRecord, type JobRun, type JobStore } from '../aws/job-store.js';
 import { type Schedule, decideDispatch, dueTicks, isSchedule, jobRunGroup, nextRunAfter, parseSchedule, pastStartingDeadline, timedOutRuns } from '../core/jobs/index.js';
 import type { Lease } from '../core/lease/index.js';
+import { countRunOutcome, countRunStart } from '../observability/job-metrics.js';
+import type { MetricsRecorder } from '../observability/metrics.js';
 import { jobStartedBy, jobTagKey } from '../core/task-definition.js';
 import type { TaskDefinitionSettings } from '../reconciler/task-definitions.js';
 import { jobDefaults } from './defaults.js';
@@ -16,6 +18,7 @@ export interface JobDispatchDependencies {
   runtime: ContainerRuntime;
   taskDefinitions: TaskDefinitionSettings;
   logger: Logger;
+  metrics: MetricsRecorder;
 }
 
 /** What one dispatch of one job did, for logs and tests. */
@@ -68,8 +71,11 @@ export async function dispatchJob(
   const runs = new Map((await deps.jobs.listRuns(job.name)).map((run) => [run.tick, run]));
   const update = async (run: JobRun, changes: Partial<JobRun>): Promise<boolean> => {
     const applied = await deps.jobs.updateRun(lease, job.name, run.tick, changes, [run.status]);
-    if (applied) runs.set(run.tick, { ...run, ...changes });
-    else {
+    if (applied) {
+      runs.set(run.tick, { ...run, ...changes });
+      countRunOutcome(deps.metrics, job.name, changes);
+      countRunStart(deps.metrics, job.name, run, changes);
+    } else {
       // A task state change got there first (jobs/task-events.ts): act on what it recorded.
       const current = await deps.jobs.getRun(job.name, run.tick);
       if (current !== undefined) runs.set(run.tick, current);
@@ -113,6 +119,7 @@ export async function dispatchJob(
     const missed: JobRun = { tick, status: 'Missed', generation: job.generation, recordedAt: now, stoppedReason: reason };
     if ((await deps.jobs.recordRun(lease, job.name, missed)) === 'recorded') {
       runs.set(tick, missed);
+      countRunOutcome(deps.metrics, job.name, missed);
       result.missed.push(tick);
     }
   }
@@ -160,7 +167,10 @@ async function dispatchTick(pass: JobPass, tick: number): Promise<void> {
   );
   if (!decision.start) {
     const skipped: JobRun = { tick, status: 'Skipped', generation: job.generation, recordedAt: now, stoppedReason: decision.skipReason };
-    if ((await deps.jobs.recordRun(lease, job.name, skipped)) === 'recorded') result.skipped = tick;
+    if ((await deps.jobs.recordRun(lease, job.name, skipped)) === 'recorded') {
+      result.skipped = tick;
+      countRunOutcome(deps.metrics, job.name, skipped);
+    }
     return;
   }
   const taskDefinitionArn = await taskDefinitionArnFor(deps, lease, job, state);

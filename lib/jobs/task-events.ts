@@ -2,6 +2,8 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import type { ObservedTask } from '../aws/container-runtime.js';
 import type { JobStore } from '../aws/job-store.js';
 import { jobRunOfGroup } from '../core/jobs/index.js';
+import { countRunOutcome } from '../observability/job-metrics.js';
+import type { MetricsRecorder } from '../observability/metrics.js';
 import { taskDefinitionDefaults } from '../core/task-definition.js';
 import { runChangesFor } from './run-outcome.js';
 
@@ -35,7 +37,7 @@ const maxAttempts = 3;
  * while the run is in the status it was read in, and runChangesFor never moves a run backwards
  * (a RUNNING after a STOPPED changes nothing). Answers whether the run changed.
  */
-export async function recordJobTaskEvent(jobs: JobStore, event: TaskStateChangeEvent, now: number): Promise<boolean> {
+export async function recordJobTaskEvent(jobs: JobStore, event: TaskStateChangeEvent, now: number, metrics: MetricsRecorder): Promise<boolean> {
   const detail = event.detail;
   const run = jobRunOfGroup(detail.group);
   if (run === undefined || detail.taskArn === undefined) return false;
@@ -49,7 +51,10 @@ export async function recordJobTaskEvent(jobs: JobStore, event: TaskStateChangeE
       ...runChangesFor(record, task, now),
     };
     if (Object.keys(changes).length === 0) return false;
-    if (await jobs.recordTaskObservation(run.job, run.tick, task.taskArn, changes, [record.status])) return true;
+    if (await jobs.recordTaskObservation(run.job, run.tick, task.taskArn, changes, [record.status])) {
+      countRunOutcome(metrics, run.job, changes);
+      return true;
+    }
   }
   return false;
 }

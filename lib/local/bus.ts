@@ -213,7 +213,13 @@ export class LocalBus {
     }
     const batch = consumer.backlog.slice(0, consumer.batchSize);
     try {
-      await consumer.target({ Records: batch });
+      const failedAt = firstFailedRecord(batch, await consumer.target({ Records: batch }));
+      if (failedAt !== undefined) {
+        // ReportBatchItemFailures on a stream: the records before the first failed one are done,
+        // and the batch is retried from that one on (the shard's checkpoint moves up to it).
+        consumer.backlog.splice(0, failedAt);
+        throw new PartialBatchFailure(batch.length - failedAt, batch.length);
+      }
     } catch (error) {
       consumer.failures++;
       // Worked example with base 1 s, max 60 s: retries after 1, 2, 4, 8, 16, 32, 60, 60 ... seconds.
@@ -305,10 +311,19 @@ export class LocalBus {
     else this.clock.setTimeout(deliver, delaySeconds * 1000);
   }
 
-  /** Makes `target` the queue's consumer; messages that arrived before it are delivered now. */
+  /**
+   * Makes `target` the queue's consumer; messages that arrived before it are delivered now. Each
+   * message is its own batch; one the target reports in `batchItemFailures` (or fails on) is
+   * redelivered like a failed invocation.
+   */
   addQueueTarget(queue: string, target: BusTarget<SQSEvent>): void {
     const state = this.queue(queue);
-    state.target = target;
+    state.target = async (event: SQSEvent) => {
+      const result = await target(event);
+      const failedAt = firstFailedRecord(event.Records, result);
+      if (failedAt !== undefined) throw new PartialBatchFailure(event.Records.length - failedAt, event.Records.length);
+      return result;
+    };
     for (const record of state.waiting.splice(0)) this.invokeAsync(`queue ${queue}`, target, { Records: [record] });
   }
 
@@ -498,6 +513,27 @@ export class LocalBus {
     (this.clock as VirtualClock).advance(0);
     return true;
   }
+}
+
+/** A batch whose target answered with item failures, as the bus reports it. */
+class PartialBatchFailure extends Error {
+  constructor(failed: number, of: number) {
+    super(`${failed} of ${of} records reported as failed (batchItemFailures)`);
+    this.name = 'PartialBatchFailure';
+  }
+}
+
+/**
+ * The index of the first record a target's answer names in `batchItemFailures` (by SQS message
+ * id or stream sequence number), or undefined when it names none.
+ */
+function firstFailedRecord(records: readonly (DynamoDBRecord | SQSRecord)[], answer: unknown): number | undefined {
+  const failures = (answer as { batchItemFailures?: { itemIdentifier?: string }[] } | undefined)?.batchItemFailures;
+  if (!Array.isArray(failures) || failures.length === 0) return undefined;
+  const failed = new Set(failures.map((f) => f.itemIdentifier));
+  const index = records.findIndex((record) => failed.has('messageId' in record ? record.messageId : record.dynamodb?.SequenceNumber));
+  // An identifier that names no record of the batch fails the whole batch, as Lambda does.
+  return index === -1 ? 0 : index;
 }
 
 function matches(pattern: BusEventPattern, event: EventBridgeEvent<string, unknown>): boolean {

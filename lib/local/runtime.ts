@@ -11,9 +11,8 @@ import { createStateStore, type StateStore } from '../aws/state-store.js';
 import { ensureTable } from '../aws/table-setup.js';
 import { localTableName } from '../aws/table-schema.js';
 import { startApiServer } from './api-server.js';
-import { assembleReconcilerDependencies } from '../reconciler/dependencies.js';
+import { assembleReconcilerDependencies, type ReconcilerParts } from '../reconciler/dependencies.js';
 import { createReconcilerHandler } from '../reconciler/handler.js';
-import type { ReconcilerDependencies } from '../reconciler/runner.js';
 import { secretRoutes } from '../api/secret-routes.js';
 import { jobRoutes } from '../api/job-routes.js';
 import { JobStore } from '../aws/job-store.js';
@@ -33,6 +32,7 @@ import { startLocalAws, type LocalAws, type TaskDelays } from './aws/index.js';
 import { LocalBus } from './bus.js';
 import { BusRequeue } from './bus-requeue.js';
 import { lambdaContext } from './lambda-context.js';
+import { LocalMetrics } from './local-metrics.js';
 import { VirtualClock } from './virtual-clock.js';
 
 export interface LocalRuntimeOptions {
@@ -76,7 +76,9 @@ export interface LocalRuntime {
   /** The ARN under which local Secrets Manager reaches Corral's rotation handler. */
   rotationFunctionArn: string;
   /** The reconciler's ports, for tests that invoke reconciles directly. */
-  reconcilerDeps: Omit<ReconcilerDependencies, 'holder'>;
+  reconcilerDeps: ReconcilerParts;
+  /** Every metric the functions published, as EMF documents; printed at `--log-level DEBUG`. */
+  metrics: LocalMetrics;
   /** Another dispatcher instance, as a concurrent Lambda invocation would be. */
   createDispatcher(): (event: DispatcherEvent) => Promise<{ led: boolean }>;
   jobs: JobStore;
@@ -117,7 +119,9 @@ export const zeroDelays: Partial<TaskDelays> = { provisioningMs: 0, pendingMs: 0
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const host = options.host ?? localDefaults.host;
   const clock: Clock = options.virtualTime ? new VirtualClock(options.virtualStart) : systemClock;
-  const logger = new Logger({ serviceName: 'corral', logLevel: (options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN') as 'WARN' });
+  const logLevel = (options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN').toUpperCase();
+  const logger = new Logger({ serviceName: 'corral', logLevel: logLevel as 'WARN' });
+  const metrics = new LocalMetrics(logLevel === 'DEBUG' || logLevel === 'TRACE' ? (line) => process.stdout.write(`${line}\n`) : undefined);
   const bus = new LocalBus({ clock, log: (message, error) => logger.warn(message, { errorName: (error as Error)?.name, errorMessage: (error as Error)?.message }) });
   const aws = await startLocalAws({
     host, port: options.awsPort ?? localDefaults.awsPort, clock, bus,
@@ -141,7 +145,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     cluster: localCluster,
     requeue: new BusRequeue(bus, localQueues.requeue),
     clock,
-    logger: logger.createChild({ serviceName: 'corral-reconciler' }),
+    logger: logger.createChild({ serviceName: 'corral-reconciler' }) as Logger,
+    metrics: metrics.forFunction(logger),
     taskDefinitions: localTaskDefinitions,
     traffic,
   });
@@ -153,17 +158,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   /** A dispatcher execution environment, as Lambda runs several; each has its own holder identities. */
   const createDispatcher = () => {
-    const dispatcherLogger = logger.createChild({ serviceName: 'corral-dispatcher' });
+    const dispatcherLogger = logger.createChild({ serviceName: 'corral-dispatcher' }) as Logger;
+    const dispatcherMetrics = metrics.forFunction(logger);
     const elector = () => new LeaderElector({ store: reconcilerDeps.leases, name: 'dispatcher', holder: randomUUID() });
     const handler = createDispatcherHandler({
       elector: elector(),
       wakeUpElector: elector(),
-      tasks: singletonTasks({ reconciler: { ...reconcilerDeps, logger: dispatcherLogger }, holder: 'dispatcher', jobs, wakeUps }),
+      tasks: singletonTasks({ reconciler: { ...reconcilerDeps, logger: dispatcherLogger, metrics: dispatcherMetrics }, holder: 'dispatcher', jobs, wakeUps }),
       jobs,
       wakeUps,
       clock,
       sleep: (ms) => bus.sleep(ms),
       logger: dispatcherLogger,
+      metrics: dispatcherMetrics,
     });
     return (event: DispatcherEvent) => handler(event, lambdaContext(localFunctions.dispatcher));
   };
@@ -195,7 +202,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       secrets,
       strategy: randomPasswordStrategy,
       consumers: createConsumerRestarter(store),
-      logger: logger.createChild({ serviceName: 'corral-rotation' }),
+      logger: logger.createChild({ serviceName: 'corral-rotation' }) as Logger,
+      metrics: metrics.forFunction(logger),
     });
     aws.setRotationHandler(rotationFunctionArn, async (event) => {
       await rotation(event, lambdaContext(localFunctions.rotation));
@@ -206,14 +214,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     store,
     secrets,
     alarms: { states: new CloudWatchAlarmStates(clients.cloudwatch), namePrefix: DEFAULT_ALARM_NAME_PREFIX },
-    logger: logger.createChild({ serviceName: 'corral-api' }),
+    logger: logger.createChild({ serviceName: 'corral-api' }) as Logger,
+    metrics: metrics.forFunction(logger),
     extraRoutes: [...secretRoutes({ secrets, store, rotationFunctionArn }), ...jobRoutes({ jobs, secrets, clock })],
   });
   const api = await startApiServer(apiHandler, { host, port: options.apiPort ?? localDefaults.apiPort, track: (work) => bus.track(work) });
 
   return {
     apiUrl: api.url, awsUrl: aws.url, clock, bus, aws, clients, store, tableName, clusterName, rotationFunctionArn,
-    reconcilerDeps, createDispatcher, jobs,
+    reconcilerDeps, createDispatcher, jobs, metrics,
     async close() {
       await api.close();
       bus.close();

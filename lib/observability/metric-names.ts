@@ -41,7 +41,11 @@ export const metrics = {
   RolloutFailed: { unit: 'Count', per: 'service' },
   RolloutRolledBack: { unit: 'Count', per: 'service' },
   ReconcileErrors: { unit: 'Count', per: 'service' },
-  ReconcileDuration: { unit: 'Milliseconds', per: 'service' },
+  /**
+   * Aggregate only: the sweep reconciles every service every minute, and a per-service series
+   * published every minute is a custom metric billed all month, for each service.
+   */
+  ReconcileDuration: { unit: 'Milliseconds' },
   TasksStarted: { unit: 'Count', per: 'service' },
   TasksStopped: { unit: 'Count', per: 'service' },
   LaunchFailures: { unit: 'Count', per: 'service' },

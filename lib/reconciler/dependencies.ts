@@ -11,6 +11,7 @@ import { DynamoLeaseStore } from '../aws/lease-store.js';
 import { SqsRequeue, type Requeue } from '../aws/requeue.js';
 import { createStateStore } from '../aws/state-store.js';
 import { systemClock, type Clock } from '../clock.js';
+import type { CorralMetrics } from '../observability/metrics.js';
 import type { ReconcilerDependencies } from './runner.js';
 import type { TaskDefinitionSettings } from './task-definitions.js';
 
@@ -24,13 +25,17 @@ export interface ReconcilerWiring {
   requeue: Requeue;
   clock: Clock;
   logger: Logger;
+  metrics: CorralMetrics;
   taskDefinitions: TaskDefinitionSettings;
   /** Target groups and Cloud Map, for services that use them. */
   traffic?: TrafficPorts;
 }
 
+/** The reconciler's ports, with the function's metrics whose buffer the handler publishes. */
+export type ReconcilerParts = Omit<ReconcilerDependencies, 'holder' | 'metrics'> & { metrics: CorralMetrics };
+
 /** The one place the reconciler's ports are assembled (Lambda, local mode and tests). */
-export function assembleReconcilerDependencies(wiring: ReconcilerWiring): Omit<ReconcilerDependencies, 'holder'> {
+export function assembleReconcilerDependencies(wiring: ReconcilerWiring): ReconcilerParts {
   return {
     state: createStateStore(wiring.documents, wiring.tableName, wiring.clock),
     leases: new DynamoLeaseStore(wiring.documents, wiring.tableName),
@@ -39,6 +44,7 @@ export function assembleReconcilerDependencies(wiring: ReconcilerWiring): Omit<R
     requeue: wiring.requeue,
     clock: wiring.clock,
     logger: wiring.logger,
+    metrics: wiring.metrics,
     taskDefinitions: wiring.taskDefinitions,
     ...(wiring.traffic ? { traffic: wiring.traffic } : {}),
   };
@@ -48,9 +54,9 @@ export function assembleReconcilerDependencies(wiring: ReconcilerWiring): Omit<R
 export function reconcilerDependencies(
   environment: CorralEnvironment,
   clients: Pick<AwsClients, 'documents' | 'ecs' | 'sqs' | 'cloudwatch'>,
-  logger: Logger,
+  observability: { logger: Logger; metrics: CorralMetrics },
   traffic?: TrafficPorts,
-): Omit<ReconcilerDependencies, 'holder'> {
+): ReconcilerParts {
   return assembleReconcilerDependencies({
     ...(traffic ? { traffic } : {}),
     documents: clients.documents,
@@ -65,7 +71,7 @@ export function reconcilerDependencies(
     },
     requeue: new SqsRequeue(clients.sqs, environment.requeueQueueUrl),
     clock: systemClock,
-    logger,
+    ...observability,
     taskDefinitions: {
       executionRoleArn: environment.executionRoleArn,
       taskRoleArn: environment.taskRoleArn,

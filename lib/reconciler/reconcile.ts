@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../clock.js';
 import type { Lease } from '../core/lease/index.js';
 import { afterLaunch, isStalled, plan, stalledStatus, type LaunchReport, type Plan, type PlanEvent, type ServiceStatus } from '../core/planner/index.js';
@@ -7,6 +8,9 @@ import type { AlarmStates } from '../aws/alarm-states.js';
 import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
 import type { NewServiceEvent, ReconcileState, ReconcileWrite, ServicePartition, ServiceRecord, StoredStatus } from '../aws/state-store.js';
 import { planningDigestOf, sameDigest, type PlanningRevision } from '../aws/state/planning-digest.js';
+import type { MetricsRecorder } from '../observability/metrics.js';
+import { scopeToRecord } from '../observability/reconcile-logger.js';
+import { reportReconcile } from '../observability/reconcile-metrics.js';
 import { TerminalError } from './errors.js';
 import { launchPlannedTasks } from './launch.js';
 import { desiredOf } from './planner-input.js';
@@ -26,6 +30,9 @@ export interface ReconcileDependencies {
   /** Rollout alarm gates (CloudWatch). */
   alarms: AlarmStates;
   clock: Clock;
+  /** This reconcile's logger (lib/observability/reconcile-logger.ts). */
+  logger: Logger;
+  metrics: MetricsRecorder;
   taskDefinitions: TaskDefinitionSettings;
   lease: HeldLease;
   /** The sweep's cluster listing of this service's tasks; looked at afresh before acting on it. */
@@ -57,6 +64,7 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
   const partition = await deps.state.readPartition(name);
   if (!partition) return {};
   const { record, status: previous } = partition;
+  scopeToRecord(deps.logger, record);
   if (isStalled(previous, record.generation)) return {};
 
   const observe = () => deps.runtime.observe(serviceStartedBy(name));
@@ -104,6 +112,7 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
     availableRevisions: newlyAvailable(partition, decision.status),
     prune: decided.prune,
   }, deps.lease.current());
+  reportReconcile(deps, name, decided, report, decision.events);
   if (decided.removeService) await deps.state.removeService(name);
   return requeue(decision.requeueAfterMs);
 }

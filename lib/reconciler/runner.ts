@@ -10,6 +10,7 @@ import { FencedWriteRejectedError, LeaseHeldError, LeaseLostError } from '../aws
 import type { LeaseStore, PendingPasses } from '../aws/lease-store.js';
 import type { Requeue } from '../aws/requeue.js';
 import type { ReconcileState, ServiceSpecs } from '../aws/state-store.js';
+import type { MetricsRecorder } from '../observability/metrics.js';
 import { TerminalError } from './errors.js';
 import { reconcile, type HeldLease } from './reconcile.js';
 import type { TaskDefinitionSettings } from './task-definitions.js';
@@ -23,6 +24,7 @@ export interface ReconcilerDependencies {
   requeue: Requeue;
   clock: Clock;
   logger: Logger;
+  metrics: MetricsRecorder;
   taskDefinitions: TaskDefinitionSettings;
   /** Who this invocation is, for the per-service lease. */
   holder: string;
@@ -51,6 +53,18 @@ export type RunOutcome = 'reconciled' | 'busy' | 'superseded' | 'stalled';
  * anything else is thrown so the trigger retries with backoff.
  */
 export async function reconcileService(deps: ReconcilerDependencies, name: string, snapshot?: EcsTask[]): Promise<{ outcome: RunOutcome; requeueAfterMs?: number }> {
+  const startedAt = performance.now();
+  try {
+    return await runReconcile(deps, name, snapshot);
+  } catch (error) {
+    deps.metrics.add('ReconcileErrors', 1, { service: name });
+    throw error;
+  } finally {
+    deps.metrics.add('ReconcileDuration', performance.now() - startedAt, { service: name });
+  }
+}
+
+async function runReconcile(deps: ReconcilerDependencies, name: string, snapshot?: EcsTask[]): Promise<{ outcome: RunOutcome; requeueAfterMs?: number }> {
   const leaseName = `reconcile/${name}`;
   const lease = await takeLease(deps, leaseName);
   if (!lease) return { outcome: 'busy' };
@@ -72,7 +86,10 @@ export async function reconcileService(deps: ReconcilerDependencies, name: strin
       requeueAfterMs = (await reconcile({ ...deps, lease: held }, name)).requeueAfterMs;
     }
   } catch (error) {
-    if (error instanceof FencedWriteRejectedError || error instanceof LeaseLostError) return { outcome: 'superseded' };
+    if (error instanceof FencedWriteRejectedError || error instanceof LeaseLostError) {
+      deps.metrics.add(error instanceof LeaseLostError ? 'LeaseLost' : 'FencedWriteRejected', 1, { service: name });
+      return { outcome: 'superseded' };
+    }
     if (error instanceof TerminalError) {
       deps.logger.warn('terminal error recorded; not retried until the spec changes', { corralService: name, reason: error.reason, errorMessage: error.message });
       outcome = 'stalled';

@@ -1,6 +1,7 @@
 import type { ObservedTask as EcsTask } from '../aws/container-runtime.js';
 import { STOP_REASON_PREFIX } from '../core/planner/index.js';
 import { serviceOfStartedBy, serviceStartedBy } from '../core/task-definition.js';
+import { reconcileLogger } from '../observability/reconcile-logger.js';
 import { needsReconcile } from './reconcile.js';
 import { reconcileService, type ReconcilerDependencies } from './runner.js';
 
@@ -60,7 +61,7 @@ export async function sweep(deps: ReconcilerDependencies): Promise<SweepResult> 
         const verdict = await needsReconcile(deps, service, statuses.get(service.name), observed);
         if (verdict.reconcile) {
           reconciled++;
-          await reconcileService(deps, service.name, observed);
+          await reconcileService({ ...deps, logger: reconcileLogger(deps.logger, service.name, 'sweep') }, service.name, observed);
         } else if (verdict.requeueAfterMs !== undefined) {
           await deps.requeue.after(service.name, verdict.requeueAfterMs);
         }

@@ -96,6 +96,7 @@ describe('scheduled jobs in local mode, three dispatchers contending', () => {
       runtime: runtime.reconcilerDeps.runtime,
       taskDefinitions: runtime.reconcilerDeps.taskDefinitions,
       logger: runtime.reconcilerDeps.logger,
+      metrics: runtime.reconcilerDeps.metrics,
     };
     // Driven directly with `now` at the tick, before any scheduled dispatcher gets there: a
     // leader that paused past its lease and its successor dispatch the same tick at once.

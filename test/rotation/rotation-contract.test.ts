@@ -8,6 +8,7 @@ import {
   type RotationStrategy,
 } from '../../lib/rotation/index.js';
 import { createRotationHandler } from '../../lib/rotation/index.js';
+import { LocalMetrics } from '../../lib/local/local-metrics.js';
 import {
   createSecret,
   debugLogger,
@@ -198,11 +199,13 @@ describe('RotateSecret through the embedded endpoint and the Lambda handler', ()
   it('runs the four steps and restarts the consumers with the rotation as reason', async () => {
     const { arn, name } = await createSecret(h, 'old-pass-7', { 'corral:password-length': '48' });
     const consumers = recordingConsumers(['web']);
+    const metrics = new LocalMetrics();
     const handler = createRotationHandler({
       secrets: h.secrets,
       strategy: randomPasswordStrategy,
       consumers,
       logger: debugLogger(),
+      metrics: metrics.forFunction(),
     });
     const outcomes: unknown[] = [];
     setRotationFunction(h, name, async (event) => {
@@ -216,6 +219,9 @@ describe('RotateSecret through the embedded endpoint and the Lambda handler', ()
     expect(Object.values(await labels(h, arn)).flat().sort()).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
     expect(passwordOf(await valueAt(h, arn, 'AWSCURRENT'))).toHaveLength(48);
     expect(consumers.calls).toEqual([{ secretId: name, reason: `secret ${name} rotated` }]);
+    // One rotation, four steps: succeeded once (at finishSecret), failed never.
+    expect(metrics.sum('RotationSucceeded')).toBe(1);
+    expect(metrics.sum('RotationFailed')).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRotationHandler } from '../../lib/rotation/index.js';
+import { CorralMetrics } from '../../lib/observability/metrics.js';
 import type { SecretStore } from '../../lib/aws/secret-store.js';
 import { randomPasswordStrategy, type RotationStrategy } from '../../lib/rotation/index.js';
 import {
@@ -45,8 +46,13 @@ async function captureOutput(fn: () => Promise<void>): Promise<string> {
   return chunks.join('\n');
 }
 
+/** The EMF documents among the output's lines, as CloudWatch Logs would pick them out. */
+function emfDocuments(output: string): Record<string, unknown>[] {
+  return output.split('\n').filter((line) => line.startsWith('{"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe('no secret value reaches a log line, an error or a consumer reason', () => {
-  it('through a full rotation and a failed one', async () => {
+  it('through a full rotation and a failed one, metrics included', async () => {
     const oldPassword = 'Old-Pa55word-that-must-not-leak';
     const { name, arn } = await createSecret(h, oldPassword);
     const oldValue = await valueAt(h, arn, 'AWSCURRENT');
@@ -71,7 +77,8 @@ describe('no secret value reaches a log line, an error or a consumer reason', ()
       },
     };
     const consumers = recordingConsumers();
-    const handler = createRotationHandler({ secrets, strategy, consumers, logger: debugLogger() });
+    // Metrics as in Lambda: EMF lines on stdout, among the log lines.
+    const handler = createRotationHandler({ secrets, strategy, consumers, logger: debugLogger(), metrics: new CorralMetrics() });
     const errors: unknown[] = [];
     setRotationFunction(h, arn, async (event) => {
       try {
@@ -98,6 +105,15 @@ describe('no secret value reaches a log line, an error or a consumer reason', ()
     expect(output).toContain('consumers restarted');
     expect(output).toContain(arn);
     expect(consumers.calls).toEqual([{ secretId: name, reason: `secret ${name} rotated` }]);
+
+    // The failed rotation and the one that succeeded, counted in namespace Corral with no dimensions.
+    const documents = emfDocuments(output);
+    const counted = (name: string) => documents.filter((d) => name in d).map((d) => d[name]).flat().reduce((sum: number, v) => sum + Number(v), 0);
+    expect(counted('RotationFailed')).toBe(1);
+    expect(counted('RotationSucceeded')).toBe(1);
+    for (const document of documents) {
+      expect((document._aws as { CloudWatchMetrics: unknown[] }).CloudWatchMetrics).toEqual([{ Namespace: 'Corral', Dimensions: [[]], Metrics: expect.any(Array) }]);
+    }
 
     const errorText = errors.map((e) => inspect(e, { depth: 10 }) + String((e as Error).stack)).join('\n');
     const reasons = consumers.calls.map((c) => c.reason).join('\n');

@@ -33,6 +33,7 @@ export function killableDispatcher(runtime: LocalRuntime, killAfter: number): {
     clock: runtime.clock,
     sleep: (ms) => runtime.bus.sleep(ms),
     logger,
+    metrics: runtime.reconcilerDeps.metrics,
   });
   return { handler: (event) => handler(event, lambdaContext('corral-dispatcher')), close: killed.close };
 }

@@ -55,7 +55,7 @@ export function killableReconciler(rt: Pick<LocalRuntime, 'awsUrl' | 'reconciler
     deps: {
       ...assembleReconcilerDependencies({
         documents: clients.documents, ecs: clients.ecs, cloudwatch: clients.cloudwatch, tableName: rt.tableName, cluster: localCluster,
-        requeue: base.requeue, clock: rt.clock, logger: base.logger, taskDefinitions: localTaskDefinitions,
+        requeue: base.requeue, clock: rt.clock, logger: base.logger, metrics: base.metrics, taskDefinitions: localTaskDefinitions,
         traffic: { targetGroups: new ElbTargetGroups(elb), registry: new CloudMapRegistry(cloudMap) },
       }),
       holder,
