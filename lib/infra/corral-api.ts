@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Names, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -57,6 +57,8 @@ export class CorralApi extends Construct {
     super(scope, id);
     this.accessLogs = corralLogGroup(this, 'AccessLogs', props.logs);
     this.restApi = new apigateway.RestApi(this, 'Api', {
+      // Unique in the account and Region: its metrics (dimension ApiName) are this API's alone.
+      restApiName: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
       description: 'Corral desired-state API',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       // Execution logging needs the account-wide API Gateway CloudWatch role.

@@ -21,6 +21,10 @@ export interface CorralContext {
   readonly assignPublicIp?: AssignPublicIp;
   /** Alarms `rollout.alarms` may name start with this ('' for any alarm). */
   readonly alarmNamePrefix?: string;
+  /** Subscribed to Corral's alarm topic. */
+  readonly alarmEmail?: string;
+  /** `false` leaves out Corral's alarms and dashboard. */
+  readonly monitoring?: boolean;
 }
 
 export class CorralContextError extends Error {
@@ -37,6 +41,8 @@ export const contextKeys = {
   securityGroupIds: 'corral:securityGroupIds',
   assignPublicIp: 'corral:assignPublicIp',
   alarmNamePrefix: 'corral:alarmNamePrefix',
+  alarmEmail: 'corral:alarmEmail',
+  monitoring: 'corral:monitoring',
 } as const;
 
 export function readCorralContext(scope: Construct): CorralContext {
@@ -48,7 +54,17 @@ export function readCorralContext(scope: Construct): CorralContext {
     securityGroupIds: optionalList(get(contextKeys.securityGroupIds), contextKeys.securityGroupIds),
     assignPublicIp: optionalAssignPublicIp(get(contextKeys.assignPublicIp)),
     alarmNamePrefix: alarmPrefix(get(contextKeys.alarmNamePrefix)),
+    alarmEmail: optionalString(get(contextKeys.alarmEmail), contextKeys.alarmEmail),
+    monitoring: optionalBoolean(get(contextKeys.monitoring), contextKeys.monitoring),
   };
+}
+
+/** `-c key=false` arrives as the string "false"; cdk.json may hold a boolean. */
+function optionalBoolean(value: unknown, key: string): boolean | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new CorralContextError(`${key} must be true or false`);
 }
 
 function optionalString(value: unknown, key: string): string | undefined {
@@ -118,6 +134,8 @@ export function corralPropsFromContext(scope: Construct, context: CorralContext)
       : {}),
     ...(context.assignPublicIp ? { assignPublicIp: context.assignPublicIp === 'ENABLED' } : {}),
     ...(context.alarmNamePrefix !== undefined ? { alarmNamePrefix: context.alarmNamePrefix } : {}),
+    ...(context.alarmEmail ? { alarmEmail: context.alarmEmail } : {}),
+    ...(context.monitoring !== undefined ? { monitoring: context.monitoring } : {}),
   };
 }
 

@@ -4,9 +4,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { metricNamespace } from '../observability/metric-names.js';
 import { lambdaBundleSettings } from './bundle-settings.js';
 import { infraDefaults } from './defaults.js';
 import { corralLogGroup, type LogSettings } from './log-settings.js';
+import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
 import { bundlingRoot } from './project-paths.js';
 
 export interface CorralFunctionProps {
@@ -27,7 +29,9 @@ export interface CorralFunctionProps {
  * A Corral Lambda: Node.js 24 on Graviton, bundled as minified ESM with source maps by the
  * local esbuild (never Docker), its own log group with a retention, and a role that may write
  * to that log group only (instead of the AWS managed AWSLambdaBasicExecutionRole, whose
- * `logs:*` on every group cdk-nag rightly flags).
+ * `logs:*` on every group cdk-nag rightly flags). Tracing is active: Lambda samples and
+ * starts each trace (or continues the caller's, such as API Gateway's) and Powertools Tracer
+ * adds the AWS SDK calls to it.
  */
 export class CorralFunction extends Construct {
   readonly function: NodejsFunction;
@@ -54,11 +58,12 @@ export class CorralFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      tracing: lambda.Tracing.ACTIVE,
       ...bundlingRoot(),
       environment: {
         POWERTOOLS_SERVICE_NAME: `corral-${props.name}`,
         POWERTOOLS_LOG_LEVEL: infraDefaults.powertoolsLogLevel,
-        POWERTOOLS_METRICS_NAMESPACE: 'Corral',
+        POWERTOOLS_METRICS_NAMESPACE: metricNamespace,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
@@ -70,5 +75,11 @@ export class CorralFunction extends Construct {
         externalModules: [],
       },
     });
+    // Written by CDK for active tracing (xray:PutTraceSegments, xray:PutTelemetryRecords).
+    acknowledgeWildcardResource(
+      this.role,
+      '*',
+      'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (X-Ray service authorization reference).',
+    );
   }
 }

@@ -1,8 +1,9 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Token, type Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { infraDefaults } from './defaults.js';
 
 export type CorralFunctionName = 'api' | 'reconciler' | 'dispatcher' | 'rotation';
@@ -12,6 +13,37 @@ export interface CorralApiThrottling {
   readonly rateLimit?: number;
   /** Burst of requests for the whole stage. @default 100 */
   readonly burstLimit?: number;
+}
+
+/**
+ * When an alarm fires: each is "above this, in one 5-minute period" unless it says otherwise.
+ * Defaults: infraDefaults.monitoring.thresholds.
+ */
+export interface CorralAlarmThresholds {
+  /** Messages waiting in a dead-letter queue (each queue has its own alarm). @default 0: any message */
+  readonly deadLetterMessages?: number;
+  /**
+   * Failed reconciler invocations: crashes and timeouts. A service whose reconcile fails is
+   * reported as a batch item failure and counted in ReconcileErrors, not here.
+   * @default 0
+   */
+  readonly reconcilerErrors?: number;
+  /** Throttled reconciler invocations. @default 0 */
+  readonly reconcilerThrottles?: number;
+  /** Age of the oldest desired-state change the reconciler has not yet read from the table's stream. @default 5 minutes */
+  readonly streamIteratorAge?: Duration;
+  /** Share of API requests answered with a 5xx (0.05 is 5 %), three periods in a row. @default 0.05 */
+  readonly api5xxRate?: number;
+  /** p99 API latency, three periods in a row. @default 3 seconds */
+  readonly apiLatencyP99?: Duration;
+  /** Rollouts that ended Failed. @default 0 */
+  readonly rolloutsFailed?: number;
+  /** Leases taken over while their holder still acted (LeaseLost). @default 0 */
+  readonly leasesLost?: number;
+  /** Job runs that could not start within their starting deadline (JobRuns, outcome Missed). @default 0 */
+  readonly jobRunsMissed?: number;
+  /** Job runs that ended Failed (JobRuns, outcome Failed). @default 0 */
+  readonly jobRunsFailed?: number;
 }
 
 /**
@@ -83,6 +115,25 @@ export interface CorralProps {
    * @default 'corral-'
    */
   readonly alarmNamePrefix?: string;
+  /**
+   * Corral's alarms and dashboard (docs/operations.md lists every alarm). `false` creates
+   * neither, nor the alarm topic.
+   * @default true
+   */
+  readonly monitoring?: boolean;
+  /**
+   * The SNS topic every alarm (and its return to OK) is sent to. A topic of your own keeps its
+   * own access policy: it must let `cloudwatch.amazonaws.com` publish (and use its key).
+   * @default a new topic, HTTPS only, encrypted with `encryptionKey` when one is given
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * An email address subscribed to the alarm topic; SNS mails it a confirmation link first.
+   * @default no subscription
+   */
+  readonly alarmEmail?: string;
+  /** When each alarm fires. @default see `CorralAlarmThresholds` */
+  readonly alarmThresholds?: CorralAlarmThresholds;
   /** Tags added to every resource Corral creates. @default none */
   readonly tags?: { readonly [key: string]: string };
 }
@@ -103,7 +154,11 @@ export interface ResolvedCorralProps extends CorralProps {
   readonly apiThrottling: Required<CorralApiThrottling>;
   readonly reservedConcurrency: Partial<Record<CorralFunctionName, number>>;
   readonly tags: { readonly [key: string]: string };
+  readonly monitoring: boolean;
+  readonly alarmThresholds: ResolvedAlarmThresholds;
 }
+
+export type ResolvedAlarmThresholds = { readonly [K in keyof CorralAlarmThresholds]-?: NonNullable<CorralAlarmThresholds[K]> };
 
 /** An alarm name prefix the IAM resource `arn:...:alarm:<prefix>*` can hold: no wildcards, at most 200 characters. */
 export function isAlarmNamePrefix(value: string): boolean {
@@ -127,8 +182,26 @@ export function resolveCorralProps(props: CorralProps = {}): ResolvedCorralProps
   if (!Token.isUnresolved(alarmNamePrefix) && !isAlarmNamePrefix(alarmNamePrefix)) {
     throw new CorralPropsError(`alarmNamePrefix must be at most 200 characters without * or ?, got ${JSON.stringify(alarmNamePrefix)}`);
   }
+  const monitoring = props.monitoring ?? true;
+  if (!monitoring) {
+    for (const field of ['alarmTopic', 'alarmEmail', 'alarmThresholds'] as const) {
+      if (props[field] !== undefined) throw new CorralPropsError(`${field} needs monitoring, which is false`);
+    }
+  }
+  if (props.alarmEmail !== undefined && !Token.isUnresolved(props.alarmEmail) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail)) {
+    throw new CorralPropsError(`alarmEmail must be an email address, got ${JSON.stringify(props.alarmEmail)}`);
+  }
+  const alarmThresholds = { ...infraDefaults.monitoring.thresholds, ...definedOnly(props.alarmThresholds ?? {}) };
+  for (const [field, value] of Object.entries(alarmThresholds)) {
+    if (typeof value === 'number') checkThreshold(`alarmThresholds.${field}`, value);
+  }
+  if (alarmThresholds.api5xxRate > 1) {
+    throw new CorralPropsError(`alarmThresholds.api5xxRate is a share of requests between 0 and 1, got ${alarmThresholds.api5xxRate}`);
+  }
   return {
     ...props,
+    monitoring,
+    alarmThresholds,
     logRetention: props.logRetention ?? infraDefaults.logRetention,
     alarmNamePrefix,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
@@ -137,6 +210,15 @@ export function resolveCorralProps(props: CorralProps = {}): ResolvedCorralProps
     reservedConcurrency,
     tags: props.tags ?? {},
   };
+}
+
+function checkThreshold(field: string, value: number): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isFinite(value) || value < 0) throw new CorralPropsError(`${field} must be a number of at least 0, got ${value}`);
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 function checkCount(field: string, value: number, minimum: number): void {

@@ -35,6 +35,11 @@ export class CorralStack extends Stack {
     new CfnOutput(this, 'ClusterName', { value: this.corral.networking.clusterName });
     new CfnOutput(this, 'ClusterArn', { value: this.corral.networking.clusterArn });
     new CfnOutput(this, 'RotationFunctionArn', { value: this.corral.functions.rotation.function.functionArn });
+    const { monitoring } = this.corral;
+    if (monitoring) {
+      new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn, description: 'Every Corral alarm is sent here' });
+      new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
+    }
   }
 
   /**

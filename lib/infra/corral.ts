@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { AlarmReadPolicy } from './alarm-read-policy.js';
 import { CorralApi } from './corral-api.js';
 import { CorralFunction } from './corral-function.js';
+import { CorralMonitoring } from './corral-monitoring.js';
 import { CorralManagedSecret, type CorralManagedSecretProps } from './corral-managed-secret.js';
 import { accountSecretsArn, managedSecretsReason, managedSecretsStatement } from './managed-secret-policy.js';
 import { resolveCorralProps, type CorralFunctionName, type CorralProps } from './corral-props.js';
@@ -40,6 +41,8 @@ export class Corral extends Construct {
   readonly taskRoles: TaskRoles;
   readonly functions: Readonly<Record<CorralFunctionName, CorralFunction>>;
   readonly rotation: CorralRotation;
+  /** The alarms, their topic and the dashboard; absent when `monitoring` is false. */
+  readonly monitoring?: CorralMonitoring;
 
   constructor(scope: Construct, id: string, corralProps: CorralProps = {}) {
     super(scope, id);
@@ -160,6 +163,22 @@ export class Corral extends Construct {
     });
 
     this.api = new CorralApi(this, 'Api', { handler: api.function, throttling: props.apiThrottling, logs });
+
+    if (props.monitoring) {
+      this.monitoring = new CorralMonitoring(this, 'Monitoring', {
+        reconciler: reconciler.function,
+        api: this.api.restApi,
+        deadLetterQueues: {
+          RequeueDeadLetters: this.queues.requeueDeadLetters,
+          WakeUpDeadLetters: this.queues.wakeUpDeadLetters,
+          FailedEvents: this.queues.failedEvents,
+        },
+        alarmTopic: props.alarmTopic,
+        alarmEmail: props.alarmEmail,
+        encryptionKey,
+        thresholds: props.alarmThresholds,
+      });
+    }
   }
 
   /** Declares a secret Corral creates and rotates on `props.schedule`. */

@@ -57,4 +57,26 @@ export const infraDefaults = {
   tick: Duration.minutes(1),
   /** The VPC created when no networking is given. */
   vpcMaxAzs: 2,
+  monitoring: {
+    /** Every alarm and graph looks at 5-minute periods; one breaching period alarms. */
+    period: Duration.minutes(5),
+    /** The API's latency and 5xx alarms need three periods in a row: one slow burst is no incident. */
+    apiDatapointsToAlarm: 3,
+    /** Each alarm fires above its threshold (CorralAlarmThresholds says what each one counts). */
+    thresholds: {
+      deadLetterMessages: 0,
+      reconcilerErrors: 0,
+      reconcilerThrottles: 0,
+      /** A record waits in the stream this long: the reconciler is failing or far behind. */
+      streamIteratorAge: Duration.minutes(5),
+      /** 5 % of requests: a handler bug or a failing dependency, not one unlucky client. */
+      api5xxRate: 0.05,
+      /** The API Lambda answers in tens of milliseconds warm; 3 s at p99 is cold starts gone wrong or DynamoDB throttling. */
+      apiLatencyP99: Duration.seconds(3),
+      rolloutsFailed: 0,
+      leasesLost: 0,
+      jobRunsMissed: 0,
+      jobRunsFailed: 0,
+    },
+  },
 } as const;

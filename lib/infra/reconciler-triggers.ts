@@ -21,7 +21,10 @@ export interface ReconcilerTriggersProps {
  * The three ways a reconcile of one service starts; the fourth, the one-minute sweep of every
  * service, is the leader-elected dispatcher's (dispatcher-schedule.ts). Each only names which
  * service to look at; the reconciler re-reads desired and observed state, so duplicates and
- * reordering are harmless. A failed invocation fails its whole batch, which is retried.
+ * reordering are harmless. Both event sources report item failures (ReportBatchItemFailures):
+ * the reconciler answers with the records of the services whose reconcile failed, so SQS
+ * retries only those messages and the stream resumes from the first failed record instead of
+ * replaying the whole batch.
  */
 export class ReconcilerTriggers extends Construct {
   readonly taskStateRule: events.Rule;
@@ -38,6 +41,7 @@ export class ReconcilerTriggers extends Construct {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: infraDefaults.stream.batchSize,
         bisectBatchOnError: true,
+        reportBatchItemFailures: true,
         retryAttempts: infraDefaults.stream.retryAttempts,
         maxRecordAge: infraDefaults.stream.maxRecordAge,
         onFailure: new sources.SqsDlq(props.failedEvents),
@@ -87,6 +91,7 @@ export class ReconcilerTriggers extends Construct {
     reconciler.addEventSource(
       new sources.SqsEventSource(props.requeue, {
         batchSize: infraDefaults.requeue.batchSize,
+        reportBatchItemFailures: true,
       }),
     );
   }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packRepository } from '../support/packed-package.js';
 
 const repository = path.resolve(import.meta.dirname, '../..');
 const example = path.join(repository, 'examples', 'cdk-app');
@@ -13,20 +14,19 @@ const example = path.join(repository, 'examples', 'cdk-app');
  * repository's, linked rather than downloaded, so the test needs no registry.
  */
 function installExample(work: string): string {
-  execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: repository, stdio: ['ignore', 'ignore', 'inherit'] });
-  const tarball = fs.readdirSync(work).find((name) => name.endsWith('.tgz')) as string;
+  const tarball = packRepository(work);
   const app = path.join(work, 'app');
   fs.cpSync(example, app, { recursive: true, filter: (source) => !source.includes('node_modules') && !source.includes('cdk.out') });
   const modules = path.join(app, 'node_modules');
   fs.mkdirSync(path.join(modules, 'corral'), { recursive: true });
-  execFileSync('tar', ['-xzf', path.join(work, tarball), '-C', path.join(modules, 'corral'), '--strip-components=1']);
+  execFileSync('tar', ['-xzf', tarball, '-C', path.join(modules, 'corral'), '--strip-components=1']);
   for (const entry of fs.readdirSync(path.join(repository, 'node_modules'))) {
     if (entry === 'corral' || entry.startsWith('.')) continue;
     fs.symlinkSync(path.join(repository, 'node_modules', entry), path.join(modules, entry));
   }
   // What `npm install` would leave; CDK's NodejsFunction looks for the app's lock file.
   fs.writeFileSync(path.join(app, 'package-lock.json'), JSON.stringify({ name: 'corral-example-cdk-app', lockfileVersion: 3, packages: {} }));
-  return path.join(work, tarball);
+  return tarball;
 }
 
 describe('examples/cdk-app with the packed package', () => {
@@ -80,5 +80,15 @@ describe('examples/cdk-app with the packed package', () => {
     const reconciler = corralFunctions.find((fn) => String(fn.Properties?.['Description']).includes('reconciler'));
     expect(reconciler?.Properties).toMatchObject({ ReservedConcurrentExecutions: 20 });
     expect(JSON.stringify(reconciler?.Properties?.['Environment'])).toContain('VpcPrivateSubnet1Subnet');
+  });
+
+  it('comes with its alarms, their topic with the team’s address subscribed, and the dashboard', () => {
+    const resources = Object.values(template.Resources);
+    const ofType = (type: string) => resources.filter((resource) => resource.Type === type);
+    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(12);
+    expect(ofType('AWS::CloudWatch::Dashboard')).toHaveLength(1);
+    expect(ofType('AWS::SNS::Subscription')).toEqual([
+      expect.objectContaining({ Properties: expect.objectContaining({ Protocol: 'email', Endpoint: 'platform-oncall@example.com' }) }),
+    ]);
   });
 });

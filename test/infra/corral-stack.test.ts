@@ -230,4 +230,23 @@ describe('outputs', () => {
     corral.template.hasOutput('ApiUrl', { Value: Match.anyValue() });
     corral.template.hasOutput('TableName', { Value: { Ref: Match.anyValue() } });
   });
+
+  it('publish where the alarms go and the dashboard’s name', () => {
+    const topic = Object.keys(corral.template.findResources('AWS::SNS::Topic'))[0];
+    corral.template.hasOutput('AlarmTopicArn', { Value: { Ref: topic } });
+    const dashboard = Object.keys(corral.template.findResources('AWS::CloudWatch::Dashboard'))[0];
+    corral.template.hasOutput('DashboardName', { Value: { Ref: dashboard } });
+  });
+});
+
+describe('monitoring from context', () => {
+  it('corral:alarmEmail subscribes the address; corral:monitoring=false leaves alarms, dashboard and outputs out', () => {
+    const mailed = synthCorral({ context: { 'corral:alarmEmail': 'oncall@example.com' } }).template;
+    mailed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    const silent = synthCorral({ context: { 'corral:monitoring': 'false' } }).template;
+    silent.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    silent.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(Object.keys(silent.findOutputs('*'))).not.toContain('AlarmTopicArn');
+    expect(() => synthCorral({ context: { 'corral:monitoring': 'off' } })).toThrow(/corral:monitoring must be true or false/);
+  });
 });

@@ -98,6 +98,8 @@ describe('secret permissions follow the corral:managed tag', () => {
       { actions: 'elasticloadbalancing:DescribeTargetGroupAttributes,elasticloadbalancing:DescribeTargetHealth', condition: false },
       { actions: 'route53:CreateHealthCheck,route53:ListHostedZonesByName', condition: false },
       { actions: 'secretsmanager:GetRandomPassword', condition: false },
+      // Active tracing, one statement per function role (api, reconciler, dispatcher, rotation).
+      ...Array.from({ length: 4 }, () => ({ actions: 'xray:PutTelemetryRecords,xray:PutTraceSegments', condition: false })),
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,6 +20,9 @@ const corral = new Corral(stack, 'Corral', {
   logRetention: RetentionDays.THREE_MONTHS,
   reservedConcurrency: { reconciler: 20 },
   tags: { team: 'platform' },
+  // Alarms (on by default) mail the team; thresholds not given keep their defaults.
+  alarmEmail: 'platform-oncall@example.com',
+  alarmThresholds: { apiLatencyP99: Duration.seconds(2) },
 });
 
 // What the containers Corral starts may do.
