@@ -60,7 +60,7 @@ export class LocalMetrics {
     if (!this.print) return;
     for (const directive of document._aws.CloudWatchMetrics) {
       for (const { Name, Unit } of directive.Metrics) {
-        const values = ([] as unknown[]).concat(document[Name]).join(',');
+        const values = ([] as number[]).concat(document[Name] as number | number[]).map((v) => (Number.isInteger(v) ? v : v.toFixed(1))).join(',');
         for (const set of directive.Dimensions) {
           const dimensions = set.map((key) => `${key}=${String(document[key])}`).join(' ') || '(aggregate)';
           this.print(`metric ${Name} ${values} ${Unit} ${dimensions}`);
