@@ -44,8 +44,10 @@ export function wakeUpAction(at: number, armed: { at: number } | undefined, now:
 
 /**
  * Whether a wake-up for `at` must be armed, given the one armed last: not when one at or before
- * `at` is still to come (its pass arms the next one), so each pass does not add a message.
+ * `at` is still to come (its pass arms the next one), so each pass does not add a message. One
+ * armed for `now` itself is the wake-up being handled (or as good as handled: this pass covers
+ * its instant), so it does not count.
  */
 export function needsWakeUp(at: number, armed: { at: number } | undefined, now: number): boolean {
-  return armed === undefined || armed.at > at || armed.at < now;
+  return armed === undefined || armed.at > at || armed.at <= now;
 }

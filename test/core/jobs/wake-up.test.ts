@@ -28,5 +28,7 @@ describe('precise wake-ups', () => {
     expect(needsWakeUp(at, { at: at - 10_000 }, now)).toBe(false);
     expect(needsWakeUp(at, { at: at + 10_000 }, now)).toBe(true);
     expect(needsWakeUp(at, { at: now - 1 }, now)).toBe(true);
+    // The wake-up whose pass is arming the next one, on a clock that did not move during the pass.
+    expect(needsWakeUp(at, { at: now }, now)).toBe(true);
   });
 });
