@@ -33,7 +33,7 @@ const wakeUps = new WakeUps(new SqsWakeUpQueue(clients.sqs, environment.wakeUpQu
  */
 export const handler = createDispatcherHandler({
   elector: new LeaderElector({ store: leases, name: 'dispatcher', holder: randomUUID() }),
-  wakeUpElector: new LeaderElector({ store: leases, name: 'dispatcher', holder: randomUUID() }),
+  wakeUpElector: new LeaderElector({ store: leases, name: 'dispatcher', holder: randomUUID(), waitOutObservedLease: false }),
   tasks: singletonTasks({ reconciler, holder: 'dispatcher', jobs, wakeUps }),
   jobs,
   wakeUps,

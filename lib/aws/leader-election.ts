@@ -15,6 +15,13 @@ export interface LeaderElectorConfig {
   readonly holder: string;
   /** Overrides of the client-go defaults (15 s / 10 s / 2 s); validated. */
   readonly options?: Partial<LeaseOptions>;
+  /**
+   * After losing a contest, make no call until the lease seen then expires (true, the default:
+   * it spares the store a write per contender per tick). False tries afresh every time, for a
+   * contender whose rival holds the lease for one short pass and releases it when done (the
+   * dispatcher's wake-ups): waiting out the expiry it saw would make it wait for nothing.
+   */
+  readonly waitOutObservedLease?: boolean;
 }
 
 /** The outcome of `runIfLeader`: the work's result if this holder led, or nothing. */
@@ -37,6 +44,7 @@ export class LeaderElector {
   readonly holder: string;
   readonly options: LeaseOptions;
   private readonly store: LeaseStore;
+  private readonly waitOutObservedLease: boolean;
   private held: HeldLease | undefined;
   /** The other holder's lease seen at the last failed attempt: waited out before trying again. */
   private observed: Lease | undefined;
@@ -48,6 +56,7 @@ export class LeaderElector {
     this.name = config.name;
     this.holder = config.holder;
     this.options = resolveLeaseOptions(config.options);
+    this.waitOutObservedLease = config.waitOutObservedLease ?? true;
   }
 
   /** The lease last acquired or renewed, if not lost or released (it may be past its deadline). */
@@ -67,7 +76,8 @@ export class LeaderElector {
    */
   tryAcquireOrRenew(now: number): Promise<boolean> {
     return this.serially(async () => {
-      const step = nextLeaseStep({ held: this.held, observed: this.observed }, this.holder, now, this.options);
+      const observed = this.waitOutObservedLease ? this.observed : undefined;
+      const step = nextLeaseStep({ held: this.held, observed }, this.holder, now, this.options);
       switch (step.kind) {
         case 'keep':
           return this.isLeader(now);

@@ -11,7 +11,7 @@ import type { LeaderElector } from '../aws/leader-election.js';
 import { FencedWriteRejectedError, LeaseLostError } from '../aws/lease-errors.js';
 import { parseWakeUpMessage } from '../aws/wake-up-queue.js';
 import type { Clock } from '../clock.js';
-import { wakeUpAction } from '../core/jobs/index.js';
+import { wakeUpAction, type JobsPassTrigger } from '../core/jobs/index.js';
 import { isTaskStateChange, recordJobTaskEvent, type TaskStateChangeEvent } from '../jobs/task-events.js';
 import type { CorralMetrics } from '../observability/metrics.js';
 import type { WakeUps } from './wake-ups.js';
@@ -25,7 +25,7 @@ export interface SingletonTask {
 }
 
 /** What started a leader pass: the one-minute tick (everything) or a precise wake-up (jobs). */
-export type PassTrigger = 'tick' | 'wake-up';
+export type PassTrigger = JobsPassTrigger;
 
 export type DispatcherEvent = ScheduledEvent | SQSEvent | TaskStateChangeEvent;
 
@@ -35,8 +35,8 @@ export interface DispatcherDependencies {
   /** Contends on the one-minute tick. */
   elector: LeaderElector;
   /**
-   * Contends on wake-ups, with its own holder identity: what it last saw of the lease comes from
-   * other wake-ups only, so a tick's lease, released when its pass ends, never makes it wait.
+   * Contends on wake-ups, with its own holder identity, trying afresh on every retry
+   * (`waitOutObservedLease: false`): the lease it finds held is one pass's, released when it ends.
    */
   wakeUpElector: LeaderElector;
   tasks: SingletonTask[];
@@ -73,7 +73,7 @@ export function createDispatcherHandler(deps: DispatcherDependencies): Dispatche
       for (const record of event.Records) led = (await wakeUp(record.body)) || led;
       return { led };
     }
-    return { led: await lead(deps.elector, deps.tasks, 'tick') };
+    return { led: await lead(deps.elector, deps.tasks, { kind: 'tick' }) };
   };
 
   const wakeUp = async (body: string): Promise<boolean> => {
@@ -86,12 +86,13 @@ export function createDispatcherHandler(deps: DispatcherDependencies): Dispatche
     const action = wakeUpAction(at, await deps.jobs.armedWakeUp(), deps.clock.now());
     if (action.kind === 'stale') return false;
     if (action.kind === 'rearm') {
-      await deps.wakeUps.rearm(at, deps.clock.now());
+      await deps.wakeUps.rearm(message, deps.clock.now());
       return false;
     }
     if (action.sleepMs > 0) await deps.sleep(action.sleepMs);
-    const led = await lead(deps.wakeUpElector, deps.tasks.filter((task) => task.onWakeUp), 'wake-up');
-    if (!led && !(await deps.wakeUps.retry(at, deps.clock.now()))) {
+    const trigger: PassTrigger = { kind: 'wake-up', at, owedFrom: message.owedFrom ?? at };
+    const led = await lead(deps.wakeUpElector, deps.tasks.filter((task) => task.onWakeUp), trigger);
+    if (!led && !(await deps.wakeUps.retry(message, deps.clock.now()))) {
       deps.logger.warn('wake-up found the lease held for too long; the one-minute tick takes over', { wakeUpAt: new Date(at).toISOString() });
     }
     return led;

@@ -24,6 +24,7 @@ export function singletonTasks(deps: {
       logger: deps.reconciler.logger,
       metrics: deps.reconciler.metrics,
       wakeUps: deps.wakeUps,
+      clock: deps.reconciler.clock,
     }),
     {
       name: 'sweep',

@@ -160,10 +160,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const createDispatcher = () => {
     const dispatcherLogger = logger.createChild({ serviceName: 'corral-dispatcher' }) as Logger;
     const dispatcherMetrics = metrics.forFunction(logger);
-    const elector = () => new LeaderElector({ store: reconcilerDeps.leases, name: 'dispatcher', holder: randomUUID() });
+    const elector = (waitOutObservedLease: boolean) => new LeaderElector({ store: reconcilerDeps.leases, name: 'dispatcher', holder: randomUUID(), waitOutObservedLease });
     const handler = createDispatcherHandler({
-      elector: elector(),
-      wakeUpElector: elector(),
+      elector: elector(true),
+      wakeUpElector: elector(false),
       tasks: singletonTasks({ reconciler: { ...reconcilerDeps, logger: dispatcherLogger, metrics: dispatcherMetrics }, holder: 'dispatcher', jobs, wakeUps }),
       jobs,
       wakeUps,
@@ -190,7 +190,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // The bus's queue starts empty, whatever the table remembers: a jobs pass now catches up
     // on ticks due while local mode was down and arms the next wake-up.
     await jobs.forgetWakeUp();
-    await wakeUps.rearm(clock.now(), clock.now());
+    await wakeUps.catchUp(clock.now());
     bus.subscribe({ source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }, (event) =>
       isJobTaskEvent(event) ? dispatchers[0](event as DispatcherEvent) : undefined,
     );

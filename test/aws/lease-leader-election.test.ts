@@ -68,6 +68,22 @@ describe('LeaderElector against dynalite', () => {
     expect(a.isLeader(t0 + 16_000)).toBe(false);
   });
 
+  it('without waitOutObservedLease, a contender tries afresh and takes the lease as soon as its holder releases it', async () => {
+    const a = elector('short-passes', 'a');
+    const waiting = elector('short-passes', 'waiting');
+    const eager = new LeaderElector({ store, name: 'short-passes', holder: 'eager', waitOutObservedLease: false });
+    await a.tryAcquireOrRenew(t0);
+    expect(await waiting.tryAcquireOrRenew(t0 + 100)).toBe(false);
+    expect(await eager.tryAcquireOrRenew(t0 + 100)).toBe(false);
+    await a.release();
+    calls = [];
+    // One second on: the waiting contender still believes the lease it saw (till t0 + 15 s) and makes no call.
+    expect(await waiting.tryAcquireOrRenew(t0 + 1_100)).toBe(false);
+    expect(calls).toEqual([]);
+    expect(await eager.tryAcquireOrRenew(t0 + 1_100)).toBe(true);
+    expect(eager.lease).toMatchObject({ holder: 'eager', token: 2 });
+  });
+
   it('after a lost renewal, acquires at once if the successor already let the lease go', async () => {
     const a = elector('lapsed', 'a');
     const b = elector('lapsed', 'b');

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { JobRun } from '../../lib/aws/job-store.js';
 import { jobRunOfGroup } from '../../lib/core/jobs/index.js';
 import { startLocalRuntime, zeroDelays, type LocalRuntime, type LocalRuntimeOptions } from '../../lib/local/runtime.js';
@@ -119,6 +119,41 @@ describe('jobs on time, in local mode on a virtual clock', () => {
     const shown = (await call(world.runtime.apiUrl, 'GET', '/jobs/every-minute')).body.status;
     expect(shown.lastRuns.every((run: any) => run.latenessSeconds <= 1)).toBe(true);
     expect(Date.parse(shown.nextRunAt)).toBe(anchor + 11 * minute);
+  });
+
+  it("a wake-up's pass dispatches only the job whose tick it is for, not every job that ticked lately", async () => {
+    world = await JobsWorld.start();
+    await world.image('brief:*', 'exit', { afterSeconds: 5 });
+    // 20 jobs created half a second apart: their ticks fall between :20.5 and :30.0 of a minute.
+    await world.runToSecond(20_500);
+    const anchors = new Map<string, number>();
+    for (let i = 0; i < 20; i++) {
+      anchors.set(`brief-${i}`, await world.createJob(`brief-${i}`, { image: 'brief:1', schedule: 'rate(1 minute)' }));
+      await world.run(500);
+    }
+    // Past the one-minute tick (which visits every job), then count what the wake-ups do.
+    await world.runToSecond(0);
+    const claims: [string, number][] = [];
+    const claim = world.runtime.jobs.claimDispatch.bind(world.runtime.jobs);
+    vi.spyOn(world.runtime.jobs, 'claimDispatch').mockImplementation((lease, name) => {
+      claims.push([name, world!.clock.now()]);
+      return claim(lease, name);
+    });
+    const leases = world.runtime.reconcilerDeps.leases;
+    const acquire = leases.acquire.bind(leases);
+    let acquisitions = 0;
+    vi.spyOn(leases, 'acquire').mockImplementation((name, ...rest) => {
+      if (name === 'dispatcher') acquisitions++;
+      return acquire(name, ...rest);
+    });
+    await world.run(35_000);
+
+    // One dispatch a tick, at the tick, by one leader pass a tick: 20, not 1 + 2 + … + 20 = 210.
+    expect(claims).toEqual([...anchors].map(([name, anchor]) => [name, anchor + minute]));
+    expect(acquisitions).toBe(20);
+    for (const [name, anchor] of anchors) {
+      expect((await world.runs(name)).map((run) => [run.tick - anchor, run.startedAt! - run.tick])).toEqual([[minute, 0]]);
+    }
   });
 
   it('Forbid with a 90 s job skips exactly the ticks that overlap a run', async () => {

@@ -23,10 +23,10 @@ export function killableDispatcher(runtime: LocalRuntime, killAfter: number): {
   const logger = new Logger({ serviceName: 'corral-dispatcher', logLevel: 'SILENT' });
   const jobs = new JobStore(killed.clients.documents, runtime.tableName, runtime.clock);
   const wakeUps = new WakeUps(new BusWakeUpQueue(runtime.bus, 'corral-dispatcher-wake-ups'), jobs);
-  const elector = () => new LeaderElector({ store: killed.deps.leases, name: 'dispatcher', holder: randomUUID() });
+  const elector = (waitOutObservedLease: boolean) => new LeaderElector({ store: killed.deps.leases, name: 'dispatcher', holder: randomUUID(), waitOutObservedLease });
   const handler = createDispatcherHandler({
-    elector: elector(),
-    wakeUpElector: elector(),
+    elector: elector(true),
+    wakeUpElector: elector(false),
     tasks: singletonTasks({ reconciler: { ...killed.deps, logger }, holder: 'dispatcher', jobs, wakeUps }),
     jobs,
     wakeUps,
