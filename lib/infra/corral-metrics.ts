@@ -65,7 +65,11 @@ export function corralMetricGroups(thresholds: ResolvedAlarmThresholds, period: 
     },
     {
       title: 'Secret rotation',
-      metrics: [count(metricNames.RotationSucceeded, 'Succeeded'), count(metricNames.RotationFailed, 'Failed')],
+      metrics: [
+        count(metricNames.RotationSucceeded, 'Succeeded'),
+        aboveThreshold(count(metricNames.RotationFailed, 'Failed'), 'RotationFailed', thresholds.rotationsFailed,
+          'A secret rotation failed: the rotation function log group says at which step; corral secrets rotate NAME tries again.'),
+      ],
     },
   ];
 }

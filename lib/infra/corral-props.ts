@@ -44,6 +44,8 @@ export interface CorralAlarmThresholds {
   readonly jobRunsMissed?: number;
   /** Job runs that ended Failed (JobRuns, outcome Failed). @default 0 */
   readonly jobRunsFailed?: number;
+  /** Secret rotations that failed (RotationFailed). @default 0 */
+  readonly rotationsFailed?: number;
 }
 
 /**

@@ -77,6 +77,7 @@ export const infraDefaults = {
       leasesLost: 0,
       jobRunsMissed: 0,
       jobRunsFailed: 0,
+      rotationsFailed: 0,
     },
   },
 } as const;

@@ -72,8 +72,8 @@ describe('Corral monitoring, on by default', () => {
     expect(latency.Metrics[0]?.MetricStat.Stat).toBe('p99');
   });
 
-  it('alarms on failed rollouts, lost leases and missed or failed job runs, on the aggregate series', () => {
-    for (const name of ['RolloutFailed', 'LeaseLost']) {
+  it('alarms on failed rollouts, lost leases, failed rotations and missed or failed job runs, on the aggregate series', () => {
+    for (const name of ['RolloutFailed', 'LeaseLost', 'RotationFailed']) {
       const alarm = alarmOn(corral.template, metricNamespace, name, Match.absent() as never);
       expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
       expect(alarm.Metrics[0]?.MetricStat.Stat).toBe('Sum');
@@ -85,7 +85,7 @@ describe('Corral monitoring, on by default', () => {
 
   it('sends every alarm, and its return to OK, to the alarm topic, which CloudWatch alone may publish to', () => {
     const alarms = Object.values(corral.template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(12);
+    expect(alarms).toHaveLength(13);
     for (const alarm of alarms) {
       expect(alarm['Properties']).toMatchObject({ ActionsEnabled: true, AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] });
       expect(alarm['Properties'].AlarmName).toMatch(/^Platform-Corral-Monitoring-[0-9A-F]{8}-/);
@@ -178,7 +178,7 @@ describe('monitoring props', () => {
 
   it('alarmThresholds change the thresholds, the rest keep their defaults', () => {
     const synthesized = synth(() => ({
-      alarmThresholds: { deadLetterMessages: 10, streamIteratorAge: Duration.minutes(30), api5xxRate: 0.2, jobRunsMissed: 2 },
+      alarmThresholds: { deadLetterMessages: 10, streamIteratorAge: Duration.minutes(30), api5xxRate: 0.2, jobRunsMissed: 2, rotationsFailed: 1 },
     }));
     const { template } = synthesized;
     const queue = logicalId(synthesized, synthesized.corral.queues.failedEvents);
@@ -188,6 +188,7 @@ describe('monitoring props', () => {
     expect(alarmOn(template, metricNamespace, 'JobRuns', [{ Name: 'outcome', Value: 'Missed' }])).toMatchObject({ Threshold: 2 });
     expect(alarmOn(template, metricNamespace, 'JobRuns', [{ Name: 'outcome', Value: 'Failed' }])).toMatchObject({ Threshold: 0 });
     expect(alarmOn(template, 'AWS/ApiGateway', 'Latency')).toMatchObject({ Threshold: 3000 });
+    expect(alarmOn(template, metricNamespace, 'RotationFailed')).toMatchObject({ Threshold: 1 });
   });
 
   it('monitoring: false creates no alarm, dashboard or topic', () => {
