@@ -22,6 +22,10 @@ export interface CorralQueuesProps {
  * a job needs the leader (a tick, a timeout), re-sent when the wait is beyond 15 minutes, so a run
  * starts within a second of its tick rather than on the next one-minute tick.
  *
+ * `taskEvents` holds ECS task state changes on their way to the reconciler, so Lambda hands it
+ * a burst of them at once (batch window, lib/reconciler/triggers.ts) and a service that ten events
+ * name is reconciled once; messages that keep failing go to `failedEvents`.
+ *
  * `failedEvents` receives what the other triggers could not deliver: stream batches that
  * exhausted their retries (their metadata — shard and sequence numbers) and EventBridge events
  * the reconciler or dispatcher did not take. The one-minute sweep repairs the state they
@@ -30,6 +34,7 @@ export interface CorralQueuesProps {
 export class CorralQueues extends Construct {
   readonly requeue: sqs.Queue;
   readonly requeueDeadLetters: sqs.Queue;
+  readonly taskEvents: sqs.Queue;
   readonly failedEvents: sqs.Queue;
   readonly wakeUps: sqs.Queue;
   readonly wakeUpDeadLetters: sqs.Queue;
@@ -64,6 +69,13 @@ export class CorralQueues extends Construct {
     this.failedEvents = new sqs.Queue(this, 'FailedEvents', {
       ...common,
       retentionPeriod: infraDefaults.deadLetterRetention,
+    });
+    this.taskEvents = new sqs.Queue(this, 'TaskEvents', {
+      ...common,
+      visibilityTimeout: infraDefaults.taskEvents.visibilityTimeout,
+      // The sweep repairs what an undelivered task event would have: kept only for inspection.
+      retentionPeriod: infraDefaults.taskEvents.retention,
+      deadLetterQueue: { queue: this.failedEvents, maxReceiveCount: infraDefaults.taskEvents.maxReceiveCount },
     });
     Validations.of(this.failedEvents).acknowledge({
       id: 'AwsSolutions-SQS3',

@@ -149,6 +149,7 @@ export class Corral extends Construct {
       table,
       clusterArn: this.networking.clusterArn,
       requeue: this.queues.requeue,
+      taskEvents: this.queues.taskEvents,
       failedEvents: this.queues.failedEvents,
     });
     new DispatcherSchedule(this, 'DispatcherSchedule', {

@@ -43,6 +43,13 @@ export const infraDefaults = {
     visibilityTimeout: Duration.seconds(360),
     maxReceiveCount: 5,
   },
+  taskEvents: {
+    /** Six times the reconciler's timeout, as for the requeue queue. */
+    visibilityTimeout: Duration.seconds(360),
+    /** A task event older than an hour describes what the sweep has long since seen. */
+    retention: Duration.hours(1),
+    maxReceiveCount: 5,
+  },
   wakeUps: {
     /** One wake-up at a time: the dispatcher sleeps its last second or two before acting. */
     batchSize: 1,

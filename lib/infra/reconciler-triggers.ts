@@ -4,7 +4,9 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { taskEventBatching } from '../reconciler/triggers.js';
 import { tableSchema } from '../aws/table-schema.js';
 import { infraDefaults } from './defaults.js';
 import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
@@ -14,6 +16,7 @@ export interface ReconcilerTriggersProps {
   readonly table: dynamodb.ITable;
   readonly clusterArn: string;
   readonly requeue: sqs.IQueue;
+  readonly taskEvents: sqs.IQueue;
   readonly failedEvents: sqs.IQueue;
 }
 
@@ -73,7 +76,9 @@ export class ReconcilerTriggers extends Construct {
     };
 
     // 2. Every state change of a task Corral started on the cluster (services `corral/<name>`,
-    // jobs `corral-job/<name>`); other tasks sharing the cluster never wake the reconciler.
+    // jobs `corral-job/<name>`); other tasks sharing the cluster never wake the reconciler. They
+    // pass through a queue so that one invocation takes a burst of them (a batch window): the
+    // events of one service in it make one reconcile, not one each.
     this.taskStateRule = new events.Rule(this, 'TaskStateChange', {
       description: 'ECS task state changes of Corral tasks',
       eventPattern: {
@@ -84,8 +89,14 @@ export class ReconcilerTriggers extends Construct {
           startedBy: events.Match.prefix('corral'),
         },
       },
-      targets: [new targets.LambdaFunction(reconciler, targetOptions)],
+      targets: [new targets.SqsQueue(props.taskEvents, targetOptions)],
     });
+    reconciler.addEventSource(
+      new sources.SqsEventSource(props.taskEvents, {
+        batchSize: taskEventBatching.batchSize,
+        maxBatchingWindow: Duration.millis(taskEventBatching.maxBatchingWindowMs),
+      }),
+    );
 
     // 3. Precise requeues: messages sent with a per-message delay.
     reconciler.addEventSource(

@@ -84,6 +84,11 @@ interface QueueState {
   target?: BusTarget<SQSEvent>;
   /** Messages whose delay has passed but that no target has taken yet. */
   waiting: SQSRecord[];
+  /** Lambda's batching for this queue's target: messages a batch at most, and how long one gathers. */
+  batching: { batchSize: number; windowMs: number };
+  /** Messages gathering for the next batch, and whether its window's timer runs. */
+  gathering: SQSRecord[];
+  windowOpen: boolean;
 }
 
 /**
@@ -304,7 +309,7 @@ export class LocalBus {
         awsRegion: this.region,
       };
       const state = this.queue(queue);
-      if (state.target) this.invokeAsync(`queue ${queue}`, state.target, { Records: [record] });
+      if (state.target) this.gather(queue, state, record);
       else state.waiting.push(record);
     };
     if (delaySeconds === 0) this.run(Promise.resolve().then(deliver));
@@ -312,11 +317,13 @@ export class LocalBus {
   }
 
   /**
-   * Makes `target` the queue's consumer; messages that arrived before it are delivered now. Each
-   * message is its own batch; one the target reports in `batchItemFailures` (or fails on) is
-   * redelivered like a failed invocation.
+   * Makes `target` the queue's consumer; messages that arrived before it are delivered now. As
+   * Lambda's SQS event source does, a batch holds up to `batchSize` messages (default 1) and,
+   * with `batchingWindowMs`, gathers for that long after its first message unless it fills first.
+   * A message the target reports in `batchItemFailures` (or fails on) is redelivered like a
+   * failed invocation.
    */
-  addQueueTarget(queue: string, target: BusTarget<SQSEvent>): void {
+  addQueueTarget(queue: string, target: BusTarget<SQSEvent>, batching: { batchSize?: number; batchingWindowMs?: number } = {}): void {
     const state = this.queue(queue);
     state.target = async (event: SQSEvent) => {
       const result = await target(event);
@@ -324,13 +331,32 @@ export class LocalBus {
       if (failedAt !== undefined) throw new PartialBatchFailure(event.Records.length - failedAt, event.Records.length);
       return result;
     };
-    for (const record of state.waiting.splice(0)) this.invokeAsync(`queue ${queue}`, target, { Records: [record] });
+    state.batching = { batchSize: batching.batchSize ?? 1, windowMs: batching.batchingWindowMs ?? 0 };
+    for (const record of state.waiting.splice(0)) this.gather(queue, state, record);
+  }
+
+  private gather(queue: string, state: QueueState, record: SQSRecord): void {
+    state.gathering.push(record);
+    const flush = () => {
+      state.windowOpen = false;
+      while (state.gathering.length > 0) {
+        this.invokeAsync(`queue ${queue}`, state.target!, { Records: state.gathering.splice(0, state.batching.batchSize) });
+      }
+    };
+    if (state.gathering.length >= state.batching.batchSize || state.batching.windowMs === 0) {
+      if (!state.windowOpen) flush();
+      else if (state.gathering.length >= state.batching.batchSize) this.invokeAsync(`queue ${queue}`, state.target!, { Records: state.gathering.splice(0, state.batching.batchSize) });
+      return;
+    }
+    if (state.windowOpen) return;
+    state.windowOpen = true;
+    this.clock.setTimeout(flush, state.batching.windowMs);
   }
 
   private queue(name: string): QueueState {
     let state = this.queues.get(name);
     if (!state) {
-      state = { waiting: [] };
+      state = { waiting: [], batching: { batchSize: 1, windowMs: 0 }, gathering: [], windowOpen: false };
       this.queues.set(name, state);
     }
     return state;

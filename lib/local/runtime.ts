@@ -27,7 +27,7 @@ import { singletonTasks } from '../dispatcher/singleton-tasks.js';
 import { sweep } from '../reconciler/sweep.js';
 import { randomPasswordStrategy } from '../rotation/index.js';
 import { createRotationHandler } from '../rotation/index.js';
-import { isServiceSpecRecord, type ReconcilerEvent } from '../reconciler/triggers.js';
+import { isServiceSpecRecord, taskEventBatching, type ReconcilerEvent } from '../reconciler/triggers.js';
 import { startLocalAws, type LocalAws, type TaskDelays } from './aws/index.js';
 import { LocalBus } from './bus.js';
 import { BusRequeue } from './bus-requeue.js';
@@ -93,7 +93,7 @@ export const localDefaults = {
 } as const;
 
 const localAccount = '000000000000';
-const localQueues = { requeue: 'corral-requeue', wakeUps: 'corral-dispatcher-wake-ups' } as const;
+const localQueues = { requeue: 'corral-requeue', taskEvents: 'corral-task-events', wakeUps: 'corral-dispatcher-wake-ups' } as const;
 const localFunctions = {
   reconciler: 'corral-reconciler',
   dispatcher: 'corral-dispatcher',
@@ -179,7 +179,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const reconciler = createReconcilerHandler(reconcilerDeps);
     const invokeReconciler = (event: ReconcilerEvent) => reconciler(event, lambdaContext(localFunctions.reconciler));
     bus.addStreamTarget(tableName, invokeReconciler, { filter: isServiceSpecRecord });
-    bus.subscribe({ source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }, (event) => invokeReconciler(event as ReconcilerEvent));
+    // Task state changes of Corral's tasks reach the reconciler through a queue, in batches, as in the stack.
+    bus.subscribe({ source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'] }, (event) => {
+      if ((event.detail as { startedBy?: string }).startedBy?.startsWith('corral')) bus.sendMessage(localQueues.taskEvents, JSON.stringify(event));
+    });
+    bus.addQueueTarget(localQueues.taskEvents, invokeReconciler, { batchSize: taskEventBatching.batchSize, batchingWindowMs: taskEventBatching.maxBatchingWindowMs });
     bus.addQueueTarget(localQueues.requeue, invokeReconciler);
 
     // The one-minute safety net, on whole minutes as EventBridge fires it; precise wake-ups and

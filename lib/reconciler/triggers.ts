@@ -3,6 +3,15 @@ import type { RequeueMessage } from '../aws/requeue.js';
 import { serviceOfStartedBy } from '../core/task-definition.js';
 import { serviceKeys } from '../aws/state/keys.js';
 
+/**
+ * How the task-event queue hands ECS task state changes to the reconciler (lib/infra and local
+ * mode alike): up to 100 at once, gathered for at most a second. A RunTask of three tasks makes
+ * about nine events within moments; with the window they arrive in one invocation, which
+ * reconciles their service once. A second is well inside "a dying task leaves its target group
+ * within one event delivery".
+ */
+export const taskEventBatching = { batchSize: 100, maxBatchingWindowMs: 1_000 } as const;
+
 /** The events the reconciler Lambda is subscribed to. */
 export type ReconcilerEvent =
   | DynamoDBStreamEvent
@@ -30,8 +39,8 @@ export function servicesNamedBy(event: ReconcilerEvent): string[] {
       if ('dynamodb' in record) {
         if (isServiceSpecRecord(record)) names.add(serviceKeys.serviceOf(record.dynamodb!.Keys!.pk!.S)!);
       } else if ('body' in record) {
-        const message = parseRequeueMessage(record.body);
-        if (message) names.add(message.service);
+        const service = serviceOfMessage(record.body);
+        if (service) names.add(service);
       }
     }
   } else if (event['detail-type'] === 'ECS Task State Change') {
@@ -41,11 +50,15 @@ export function servicesNamedBy(event: ReconcilerEvent): string[] {
   return [...names];
 }
 
-function parseRequeueMessage(body: string): RequeueMessage | undefined {
+/** A queue message's service: a requeue names it, a task state change (from the task-event queue) has it in `startedBy`. */
+function serviceOfMessage(body: string): string | undefined {
+  let parsed: Partial<RequeueMessage> & { 'detail-type'?: unknown; detail?: { startedBy?: unknown } };
   try {
-    const parsed = JSON.parse(body) as Partial<RequeueMessage>;
-    return typeof parsed.service === 'string' ? { service: parsed.service } : undefined;
+    parsed = JSON.parse(body) as typeof parsed;
   } catch {
     return undefined;
   }
+  if (typeof parsed?.service === 'string') return parsed.service;
+  if (parsed?.['detail-type'] === 'ECS Task State Change' && typeof parsed.detail?.startedBy === 'string') return serviceOfStartedBy(parsed.detail.startedBy);
+  return undefined;
 }

@@ -6,6 +6,7 @@ import {
   ModifyTargetGroupAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateHttpNamespaceCommand, CreateServiceCommand, GetOperationCommand, ListInstancesCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import { taskEventBatching } from '../../lib/reconciler/triggers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClientOptions, sdkConfig } from '../../lib/aws/clients.js';
 import type { ObservedTask } from '../../lib/aws/container-runtime.js';
@@ -161,8 +162,9 @@ describe('a service behind a target group and in Cloud Map', () => {
   it('a task stopped with StopTask leaves the target group and Cloud Map within one reconcile', async () => {
     const [victim] = live(await f.rt.tasks('web'));
     await f.rt.clients.ecs.send(new StopTaskCommand({ cluster: f.rt.clusterName, task: victim.taskArn, reason: 'operator' }));
-    // Let the task state change event and the reconcile it triggers play out, with no time passing.
-    await f.rt.bus.idle();
+    // Let the task state change event and the reconcile it triggers play out: the event waits at
+    // most one batching window in the task-event queue, and nothing else needs time to pass.
+    await f.rt.run(taskEventBatching.maxBatchingWindowMs);
     const state = (await targets(f, tg)).find((t) => t.ip === victim.privateIpv4)?.state;
     expect(state === undefined || state === 'draining').toBe(true);
     const instances = await f.cloudMap.send(new ListInstancesCommand({ ServiceId: registry.id }));

@@ -162,16 +162,24 @@ describe('reconciler triggers', () => {
     });
   });
 
-  it('receives ECS task state changes of the cluster', () => {
+  it('receives ECS task state changes of the cluster through a queue, a burst at a time', () => {
     const reconciler = functionLogicalId(/reconciler/);
     const cluster = Object.keys(corral.template.findResources('AWS::ECS::Cluster'))[0] as string;
+    const taskEvents = Object.keys(corral.template.findResources('AWS::SQS::Queue')).find((id) => /TaskEvents/.test(id)) as string;
+    expect(taskEvents).toBeDefined();
     corral.template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.ecs'],
         'detail-type': ['ECS Task State Change'],
-        detail: Match.objectLike({ clusterArn: [{ 'Fn::GetAtt': [cluster, 'Arn'] }] }),
+        detail: Match.objectLike({ clusterArn: [{ 'Fn::GetAtt': [cluster, 'Arn'] }], startedBy: [{ prefix: 'corral' }] }),
       },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reconciler, 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [taskEvents, 'Arn'] } })],
+    });
+    corral.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: reconciler },
+      EventSourceArn: { 'Fn::GetAtt': [taskEvents, 'Arn'] },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
     });
   });
 

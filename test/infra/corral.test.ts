@@ -73,7 +73,7 @@ describe('Corral props', () => {
     const keyArn = { 'Fn::GetAtt': [key, 'Arn'] };
     template.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn } });
     const queues = Object.values(template.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(5);
+    expect(queues).toHaveLength(6);
     for (const queue of queues) expect(queue['Properties'].KmsMasterKeyId).toEqual(keyArn);
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
       expect(group['Properties'].KmsKeyId).toEqual(keyArn);

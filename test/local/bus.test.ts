@@ -161,6 +161,26 @@ describe('LocalBus schedules and queues', () => {
   });
 });
 
+describe('LocalBus queue batching, as Lambda’s SQS event source', () => {
+  test('a batching window gathers a burst into one invocation; a full batch goes at once', async () => {
+    const { bus, clock } = setup();
+    const batches: { at: number; bodies: string[] }[] = [];
+    const start = clock.now();
+    bus.addQueueTarget('events', (event) => void batches.push({ at: clock.now() - start, bodies: event.Records.map((r) => r.body) }), { batchSize: 3, batchingWindowMs: 1_000 });
+    for (const n of [1, 2]) bus.sendMessage('events', `m${n}`);
+    await bus.runFor(clock, 500);
+    expect(batches).toEqual([]);
+    await bus.runFor(clock, 600);
+    expect(batches).toEqual([{ at: 1_000, bodies: ['m1', 'm2'] }]);
+    for (const n of [3, 4, 5, 6]) bus.sendMessage('events', `m${n}`);
+    await bus.idle();
+    expect(batches[1]).toEqual({ at: 1_100, bodies: ['m3', 'm4', 'm5'] });
+    await bus.runFor(clock, 1_000);
+    expect(batches[2]).toEqual({ at: 2_100, bodies: ['m6'] });
+    expect(batches).toHaveLength(3);
+  });
+});
+
 describe('LocalBus settling', () => {
   test('runFor plays a chain of timer → event → handler → new timer in order', async () => {
     const { bus, clock } = setup();
