@@ -95,6 +95,7 @@ export class ReconcilerTriggers extends Construct {
       new sources.SqsEventSource(props.taskEvents, {
         batchSize: taskEventBatching.batchSize,
         maxBatchingWindow: Duration.millis(taskEventBatching.maxBatchingWindowMs),
+        reportBatchItemFailures: true,
       }),
     );
 
