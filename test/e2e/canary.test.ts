@@ -2,6 +2,7 @@ import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@
 import { afterEach, describe, expect, it } from 'vitest';
 import { localClientOptions } from '../../lib/aws/clients.js';
 import { reconcileService } from '../../lib/reconciler/runner.js';
+import { taskEventBatching } from '../../lib/reconciler/triggers.js';
 import { runCorral } from '../cli/run-cli.js';
 import { call } from '../support/http.js';
 import { isKilled, killableReconciler } from '../support/killable-reconciler.js';
@@ -160,6 +161,8 @@ describe('canary rollouts in local mode', () => {
     expect(await rt.until(async () => (await status('shop')).phase === 'Paused', 5 * 60_000)).toBe(true);
     expect((await call(rt.apiUrl, 'POST', '/services/shop/abort', {})).status).toBe(200);
     expect(await rt.until(async () => (await status('shop')).phase === 'Aborted' && (await byRevision('shop')).new === 0, 5 * 60_000)).toBe(true);
+    // The last stopped task's state change reaches the reconciler within one batching window.
+    await rt.run(taskEventBatching.maxBatchingWindowMs);
     expect(await status('shop')).toMatchObject({ revision: 1, stableRevision: 1, targetRevision: 2 });
     expect((await status('shop')).message).toBe('Rollout of revision 2 aborted: back on revision 1, 4 of 4 tasks available');
     expect((await call(rt.apiUrl, 'POST', '/services/shop/abort', {})).status).toBe(409);
