@@ -37,8 +37,9 @@ export function createReconcilerHandler(deps: ReconcilerHandlerDependencies): Re
     const reconcileOnce = (name: string, trigger: ReconcileTrigger) => {
       let reconciling = reconciles.get(name);
       if (!reconciling) {
-        reconciling = reconcileService({ ...deps, holder: `${holder}/${name}`, logger: reconcileLogger(deps.logger, name, trigger) }, name).catch((error: Error) => {
-          deps.logger.error('reconcile failed', { corralService: name, errorName: error?.name, errorMessage: error?.message });
+        const logger = reconcileLogger(deps.logger, name, trigger);
+        reconciling = reconcileService({ ...deps, holder: `${holder}/${name}`, logger }, name).catch((error: Error) => {
+          logger.error('reconcile failed', { corralService: name, errorName: error?.name, errorMessage: error?.message });
           throw error;
         });
         reconciles.set(name, reconciling);
