@@ -5,19 +5,24 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const benchStartSecond = 45;
 
 /**
  * Job start lateness in local mode on the wall clock: `runs` rate(1 minute) jobs created
  * `spacingMs` apart, so their first ticks fall between the one-minute ticks and only the precise
- * wake-ups can start them on time. Lateness is each job's first run as `GET /jobs/{name}` shows
+ * wake-ups can start them on time — and, with 100 jobs 300 ms apart, across one of those
+ * one-minute ticks, whose pass holds the lease while it visits every job. Lateness is each job's first run as `GET /jobs/{name}` shows
  * it over the wire (`latenessSeconds`: RunTask's task creation minus the tick). The jobs are read
  * once their ticks have passed, not polled meanwhile, so the reading adds no load to what it
- * measures. Takes a little over a minute plus runs × spacing.
+ * measures. Takes up to a minute to start, then a little over a minute plus runs × spacing.
  */
 export async function benchJobLateness(runs: number, spacingMs: number): Promise<{ runs: number; p50Ms: number; p99Ms: number; maxMs: number }> {
   const rt = await startLocalRuntime({ apiPort: 0, awsPort: 0, delays: zeroDelays });
   try {
     await fetch(`${rt.awsUrl}/_corral/images`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: 'bench-job:*', behavior: 'exit', afterSeconds: 1 }) });
+    // Start at second 45 of a minute: the first ticks then run from :45 to :75, across the
+    // one-minute tick at :00, whose pass visits every job while ticks keep coming due.
+    await sleep((((benchStartSecond * 1000 - Date.now()) % 60_000) + 60_000) % 60_000);
     const names: string[] = [];
     let lastTick = 0;
     for (let i = 0; i < runs; i++) {

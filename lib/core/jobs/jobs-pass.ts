@@ -21,7 +21,7 @@ export type JobsPassTrigger = { kind: 'tick' } | { kind: 'wake-up'; at: number; 
 
 export const jobsPassDefaults = {
   /** On the one-minute tick, ticks this recent count as due and go first (cron jobs on the minute). */
-  tickDueWindowMs: 2_000,
+  tickDueWindowMs: 1_000,
 } as const;
 
 /**
