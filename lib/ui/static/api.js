@@ -106,13 +106,43 @@ export async function request(method, path, options = {}) {
   return { text, data: text === '' ? {} : JSON.parse(text) };
 }
 
+/** Items a list page holds at most: the fewest calls for a large fleet. */
+const listPageLimit = 500;
+
+/**
+ * Every item of a paginated list (`/services`, `/jobs`), following `nextToken` page after
+ * page, as one answer `{[key]: items}`; its text is what the page compares to see a change.
+ * @param {string} path
+ * @param {string} key
+ * @returns {Promise<{ text: string, data: any }>}
+ */
+export async function requestEveryPage(path, key) {
+  /** @type {unknown[]} */
+  const items = [];
+  const seen = new Set();
+  /** @type {string | undefined} */
+  let token;
+  do {
+    const query = new URLSearchParams({ limit: String(listPageLimit), ...(token === undefined ? {} : { nextToken: token }) });
+    const { data } = await request('GET', `${path}?${query}`);
+    items.push(...(data[key] ?? []));
+    // A token answered twice would loop for ever: stop at what was read.
+    token = typeof data.nextToken === 'string' && !seen.has(data.nextToken) ? data.nextToken : undefined;
+    if (token !== undefined) seen.add(token);
+  } while (token !== undefined);
+  const data = { [key]: items };
+  return { text: JSON.stringify(data), data };
+}
+
 /**
  * Polls `path` every `pollMs` (not while the tab is hidden) and keeps the last good answer; the
- * state changes only when the answer does, so an unchanged page does not redraw.
+ * state changes only when the answer does, so an unchanged page does not redraw. With `list`
+ * (the answer's array, e.g. "services") every page of the list is read each time.
  * @param {string | undefined} path
+ * @param {string} [list]
  * @returns {{ data: any, error: Error | undefined, refresh: () => void }}
  */
-export function usePoll(path) {
+export function usePoll(path, list) {
   const [state, setState] = useState(/** @type {{ path?: string, text?: string, data: any, error: Error | undefined }} */ ({ data: undefined, error: undefined }));
   const [wake, setWake] = useState(0);
   useEffect(() => {
@@ -123,7 +153,7 @@ export function usePoll(path) {
     const tick = async () => {
       if (document.visibilityState !== 'hidden') {
         try {
-          const { text, data } = await request('GET', path);
+          const { text, data } = list === undefined ? await request('GET', path) : await requestEveryPage(path, list);
           if (!stopped) setState((old) => (old.path === path && old.text === text && !old.error ? old : { path, text, data, error: undefined }));
         } catch (error) {
           if (!stopped) setState((old) => ({ path, text: old.path === path ? old.text : undefined, data: old.path === path ? old.data : undefined, error: /** @type {Error} */ (error) }));
@@ -141,7 +171,7 @@ export function usePoll(path) {
       clearTimeout(timer);
       document.removeEventListener('visibilitychange', onVisible);
     };
-  }, [path, wake]);
+  }, [path, list, wake]);
   const current = state.path === path ? state : { data: undefined, error: undefined };
   return { data: current.data, error: current.error, refresh: () => setWake((n) => n + 1) };
 }

@@ -46,7 +46,7 @@ function LiveIndicator() {
 
 function App() {
   const route = useRoute();
-  const services = usePoll('/services');
+  const services = usePoll('/services', 'services');
   const samples = useMemo(() => new Samples(), []);
   const [now, setNow] = useState(Date.now());
   const main = useRef(/** @type {HTMLElement | null} */ (null));

@@ -17,7 +17,7 @@ function Outcome({ status }) {
  * @param {{ now: number }} props
  */
 export function JobsView({ now }) {
-  const jobs = usePoll('/jobs');
+  const jobs = usePoll('/jobs', 'jobs');
   /** @type {any[] | undefined} */
   const list = jobs.data?.jobs;
   if (!list) return html`<${LoadError} error=${jobs.error} what="jobs" />${!jobs.error && html`<p class="muted">Loading jobs…</p>`}`;
