@@ -33,8 +33,12 @@ export interface LeaseStore {
  * acted on at once rather than after a requeue delay.
  */
 export interface PendingPasses {
-  /** Marks the lease `name` (only if it exists). */
-  requestPass(name: string): Promise<void>;
+  /**
+   * Marks the lease `name` only while someone holds it unexpired at `now`: true means the holder
+   * will see the mark (it cannot release past it); false, that it is free now (released or
+   * expired), so the caller should take it instead. One conditional write either way.
+   */
+  requestPassWhileHeld(name: string, now: number): Promise<boolean>;
   /** Clears the mark while `lease` is still held; answers whether it was set. */
   takePass(lease: Lease): Promise<boolean>;
   /**
@@ -137,13 +141,14 @@ export class DynamoLeaseStore implements LeaseStore, PendingPasses {
     );
   }
 
-  async requestPass(name: string): Promise<void> {
-    await this.conditional(name, 'request a pass on', {
+  async requestPassWhileHeld(name: string, now: number): Promise<boolean> {
+    const out = await this.conditional(name, 'request a pass on', {
       UpdateExpression: 'SET #pending = :true',
-      ConditionExpression: 'attribute_exists(#holder)',
-      ExpressionAttributeNames: { '#pending': pendingAttribute, '#holder': names['#holder'] },
-      ExpressionAttributeValues: { ':true': true },
+      ConditionExpression: 'attribute_exists(#holder) AND #expiresAt > :now',
+      ExpressionAttributeNames: { '#pending': pendingAttribute, '#holder': names['#holder'], '#expiresAt': names['#expiresAt'] },
+      ExpressionAttributeValues: { ':true': true, ':now': now },
     });
+    return out !== false;
   }
 
   async takePass(lease: Lease): Promise<boolean> {

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Lease } from '../core/lease/index.js';
 import type { ServiceSpec } from '../core/spec/index.js';
 import type { WriteOptions } from './generation-writes.js';
-import { DynamoReconcileState, type ReconcileWrite, type ServicePartition, type StoredStatus } from './state/reconcile-state.js';
+import { DynamoReconcileState, type ReconcileWrite, type ServicePartition, type StoredStatus, type KnownTasks } from './state/reconcile-state.js';
 import type { NewServiceEvent, RevisionRecord, ServiceEvent, ServiceRecord, StatusRecord } from './state/records.js';
 import { DynamoServiceHistory } from './state/service-history.js';
 import { DynamoServiceSpecs } from './state/service-specs.js';
@@ -11,7 +11,7 @@ import { listServicePage, type ListedService } from './state/service-list.js';
 import type { Page, PageRequest } from './kind-pages.js';
 
 export type { ListedService, Page, PageRequest };
-export type { NewServiceEvent, ReconcileWrite, RevisionRecord, ServiceEvent, ServicePartition, ServiceRecord, StatusRecord, StoredStatus, WriteOptions };
+export type { NewServiceEvent, ReconcileWrite, RevisionRecord, ServiceEvent, ServicePartition, ServiceRecord, StatusRecord, StoredStatus, KnownTasks, WriteOptions };
 
 /** The ports of the desired-state store, one per item kind; lib/api and the reconciler depend on these. */
 
@@ -53,6 +53,8 @@ export interface ReconcileState {
   /** Many services' status items at once (eventually consistent), for the sweep. */
   readStatuses(names: readonly string[]): Promise<Map<string, StoredStatus>>;
   commit(name: string, write: ReconcileWrite, lease: Pick<Lease, 'name' | 'token'>): Promise<void>;
+  /** Before RunTask: the known tasks may be incomplete until the next commit (see reconcile-state.ts). */
+  markLaunching(name: string, lease: Pick<Lease, 'name' | 'token'>): Promise<void>;
   removeService(name: string): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export function createStateStore(documents: DynamoDBDocumentClient, tableName: s
     readPartition: (name) => reconcile.readPartition(name),
     readStatuses: (names) => reconcile.readStatuses(names),
     commit: (name, write, lease) => reconcile.commit(name, write, lease),
+    markLaunching: (name, lease) => reconcile.markLaunching(name, lease),
     removeService: (name) => reconcile.removeService(name),
   };
 }

@@ -10,7 +10,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, SQSBatchResponse, 
 import type { CorralMetrics } from '../observability/metrics.js';
 import { reconcileLogger, type ReconcileTrigger } from '../observability/reconcile-logger.js';
 import { reconcileService, type ReconcilerDependencies } from './runner.js';
-import { servicesNamedBy, type ReconcilerEvent } from './triggers.js';
+import { servicesNamedBy, taskArnsNamedBy, type ReconcilerEvent } from './triggers.js';
 
 export type ReconcilerResponse = SQSBatchResponse | DynamoDBBatchResponse | void;
 export type ReconcilerHandler = (event: ReconcilerEvent, context: Context) => Promise<ReconcilerResponse>;
@@ -33,12 +33,14 @@ export type ReconcilerHandlerDependencies = Omit<ReconcilerDependencies, 'holder
 export function createReconcilerHandler(deps: ReconcilerHandlerDependencies): ReconcilerHandler {
   const handle = async (event: ReconcilerEvent, context: Context): Promise<ReconcilerResponse> => {
     const holder = context?.awsRequestId ?? randomUUID();
+    // The tasks the batch's task state changes name, described along with each service's known ones.
+    const taskArns = taskArnsNamedBy(event);
     const reconciles = new Map<string, Promise<unknown>>();
     const reconcileOnce = (name: string, trigger: ReconcileTrigger) => {
       let reconciling = reconciles.get(name);
       if (!reconciling) {
         const logger = reconcileLogger(deps.logger, name, trigger);
-        reconciling = reconcileService({ ...deps, holder: `${holder}/${name}`, logger }, name).catch((error: Error) => {
+        reconciling = reconcileService({ ...deps, holder: `${holder}/${name}`, logger }, name, { taskArns: taskArns.get(name) ?? [] }).catch((error: Error) => {
           logger.error('reconcile failed', { corralService: name, errorName: error?.name, errorMessage: error?.message });
           throw error;
         });

@@ -17,11 +17,11 @@ import type { ServiceRecord } from '../aws/state-store.js';
 export async function launchPlannedTasks(
   deps: { runtime: ContainerRuntime },
   input: { record: ServiceRecord; starts: PlannedStart[]; fleet: string[]; attempt: number; arns: ReadonlyMap<number, string> },
-): Promise<LaunchReport> {
+): Promise<LaunchReport & { taskArns: string[] }> {
   const { record } = input;
   const counts = new Map<number, number>();
   for (const start of input.starts) counts.set(start.revision, (counts.get(start.revision) ?? 0) + 1);
-  const report: LaunchReport = { started: [], failures: [] };
+  const report: LaunchReport & { taskArns: string[] } = { started: [], failures: [], taskArns: [] };
   for (const [revision, count] of counts) {
     let started = 0;
     for (const [batch, size] of splitIntoRunTaskCalls(count).entries()) {
@@ -32,6 +32,7 @@ export async function launchPlannedTasks(
           tags: { [serviceTagKey]: record.name, [revisionTagKey]: String(revision) },
         });
         started += result.tasks.length;
+        report.taskArns.push(...result.tasks.map((t) => t.taskArn));
         for (const failure of result.failures) {
           const why = [failure.reason, failure.detail].filter(Boolean).join(': ');
           report.failures.push({ type: 'RunTaskFailed', revision, reason: why, message: `ECS could not start a task of revision ${revision}: ${why}` });

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../clock.js';
 import type { Lease } from '../core/lease/index.js';
-import { afterLaunch, isStalled, plan, stalledStatus, type LaunchReport, type Plan, type PlanEvent, type ServiceStatus } from '../core/planner/index.js';
+import { afterLaunch, isStalled, plan, stalledStatus, type Plan, type PlanEvent, type ServiceStatus } from '../core/planner/index.js';
 import { serviceStartedBy } from '../core/task-definition.js';
 import type { AlarmReading } from '../core/planner/alarm-gate.js';
 import type { AlarmStates } from '../aws/alarm-states.js';
@@ -12,6 +12,7 @@ import type { MetricsRecorder } from '../observability/metrics.js';
 import { scopeToRecord } from '../observability/reconcile-logger.js';
 import { reportReconcile } from '../observability/reconcile-metrics.js';
 import { TerminalError } from './errors.js';
+import { knownTasksAfter, sameKnownTasks } from './known-tasks.js';
 import { launchPlannedTasks } from './launch.js';
 import { desiredOf } from './planner-input.js';
 import { taskDefinitionArns, type TaskDefinitionSettings } from './task-definitions.js';
@@ -37,6 +38,8 @@ export interface ReconcileDependencies {
   lease: HeldLease;
   /** The sweep's cluster listing of this service's tasks; looked at afresh before acting on it. */
   snapshot?: EcsTask[];
+  /** Tasks the triggering events named (ECS task state changes): described along with the known ones. */
+  taskArns?: readonly string[];
   /** Target groups and Cloud Map; a service whose spec uses traffic needs them. */
   traffic?: TrafficPorts;
 }
@@ -67,7 +70,15 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
   scopeToRecord(deps.logger, record);
   if (isStalled(previous, record.generation)) return {};
 
-  const observe = () => deps.runtime.observe(serviceStartedBy(name));
+  // Observe from what is known — the task ARNs the last commit recorded and those the events
+  // named, in DescribeTasks calls of 100 — unless the known set may be incomplete: no record yet,
+  // a launch that was never recorded (the marker below), or the sweep (which lists the cluster).
+  const startedBy = serviceStartedBy(name);
+  const asked = !deps.snapshot && partition.knownTasks && !partition.launching
+    ? [...new Set([...Object.keys(partition.knownTasks), ...(deps.taskArns ?? [])])]
+    : undefined;
+  const observe = async () =>
+    asked ? (await deps.runtime.describeTasks(asked)).filter((t) => t.startedBy === startedBy) : deps.runtime.observe(startedBy);
   const alarms = await readAlarms(deps, partition);
   const decide = (observed: EcsTask[]) =>
     recordingStalls(deps, partition, decideWithTraffic(deps, trafficInput(partition, observed, alarms, deps.clock.now())));
@@ -81,7 +92,9 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
   // The digest the sweep plans from must describe these revisions; a stale one is rewritten once.
   const planning = planningDigestOf(record.generation, partition.revisions, decided.prune);
   const digestStale = !sameDigest(partition.planning, planning);
-  if (!choice.acts && !hasWork(decided, previous) && !digestStale) return requeue(decided.requeueAfterMs);
+  const knownBefore = knownTasksAfter(partition.knownTasks, tasks, [], asked, deps.clock.now());
+  const knownStale = partition.launching === true || !sameKnownTasks(partition.knownTasks, knownBefore);
+  if (!choice.acts && !hasWork(decided, previous) && !digestStale && !knownStale) return requeue(decided.requeueAfterMs);
 
   let definitions: Awaited<ReturnType<typeof taskDefinitionArns>>;
   try {
@@ -97,16 +110,18 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
     await deps.lease.keep();
     await deps.runtime.stopTask(stop.taskArn, stop.reason);
   }
-  let report: LaunchReport = { started: [], failures: [] };
+  let report: Awaited<ReturnType<typeof launchPlannedTasks>> = { started: [], failures: [], taskArns: [] };
   if (decided.start.length > 0) {
     await deps.lease.keep();
+    if (previous) await deps.state.markLaunching(name, deps.lease.current());
     report = await launchPlannedTasks(deps, {
       record, starts: decided.start, fleet: tasks.map((t) => t.taskArn), attempt: previous?.backoff?.failures ?? 0, arns: definitions.arns,
     });
   }
   const decision = afterLaunch(decided, report, deps.clock.now());
+  const known = knownTasksAfter(partition.knownTasks, tasks, report.taskArns, asked, deps.clock.now());
   await deps.state.commit(name, {
-    ...(decision.status !== previous || digestStale ? { status: decision.status, planning } : {}),
+    ...(decision.status !== previous || digestStale || knownStale || report.taskArns.length > 0 ? { status: decision.status, planning, knownTasks: known } : {}),
     events: decision.events.map((event) => eventOf(event, decision.status)),
     taskDefinitions: definitions.registered,
     availableRevisions: newlyAvailable(partition, decision.status),

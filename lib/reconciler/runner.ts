@@ -52,10 +52,17 @@ export type RunOutcome = 'reconciled' | 'busy' | 'superseded' | 'stalled';
  * (already recorded in the status by the reconcile) is not retried; a superseded holder stops;
  * anything else is thrown so the trigger retries with backoff.
  */
-export async function reconcileService(deps: ReconcilerDependencies, name: string, snapshot?: EcsTask[]): Promise<{ outcome: RunOutcome; requeueAfterMs?: number }> {
+type Observation = {
+  /** The sweep's listing of the service's tasks. */
+  snapshot?: EcsTask[];
+  /** The tasks the triggering events named. */
+  taskArns?: readonly string[];
+};
+
+export async function reconcileService(deps: ReconcilerDependencies, name: string, observation: Observation = {}): Promise<{ outcome: RunOutcome; requeueAfterMs?: number }> {
   const startedAt = performance.now();
   try {
-    return await runReconcile(deps, name, snapshot);
+    return await runReconcile(deps, name, observation);
   } catch (error) {
     deps.metrics.add('ReconcileErrors', 1, { service: name });
     throw error;
@@ -64,7 +71,7 @@ export async function reconcileService(deps: ReconcilerDependencies, name: strin
   }
 }
 
-async function runReconcile(deps: ReconcilerDependencies, name: string, snapshot?: EcsTask[]): Promise<{ outcome: RunOutcome; requeueAfterMs?: number }> {
+async function runReconcile(deps: ReconcilerDependencies, name: string, observation: Observation): Promise<{ outcome: RunOutcome; requeueAfterMs?: number }> {
   const leaseName = `reconcile/${name}`;
   const lease = await takeLease(deps, leaseName);
   if (!lease) return { outcome: 'busy' };
@@ -73,7 +80,7 @@ async function runReconcile(deps: ReconcilerDependencies, name: string, snapshot
   let requeueAfterMs: number | undefined;
   let outcome: RunOutcome = 'reconciled';
   try {
-    requeueAfterMs = (await reconcile({ ...deps, lease: held, ...(snapshot ? { snapshot } : {}) }, name)).requeueAfterMs;
+    requeueAfterMs = (await reconcile({ ...deps, lease: held, ...observation }, name)).requeueAfterMs;
     for (let pass = 1; ; pass++) {
       released = await deps.leases.releaseUnlessPending(held.current());
       // Not released: another trigger asked for a pass while this one held the lease (unless
@@ -109,9 +116,10 @@ async function runReconcile(deps: ReconcilerDependencies, name: string, snapshot
 
 /**
  * The service's lease, or undefined when another invocation holds it. Someone else reconciling
- * may have read state before the change that brought us here: ask it for another pass. If it
- * released meanwhile (and so may have missed the ask), the lease is free now and this invocation
- * does the pass itself. No requeue otherwise: the holder cannot release while asked, and should
+ * may have read state before the change that brought us here: ask it for another pass, in the
+ * same conditional write that checks it still holds the lease (a refused trigger costs two
+ * writes). If it released meanwhile, the lease is free now and this invocation does the pass
+ * itself. No requeue otherwise: the holder cannot release while asked, and should
  * it die, the one-minute sweep comes by — a requeue per refused trigger would turn a burst of
  * task events into a storm.
  */
@@ -122,16 +130,15 @@ async function takeLease(deps: ReconcilerDependencies, leaseName: string): Promi
   } catch (error) {
     if (!(error instanceof LeaseHeldError)) throw error;
   }
-  await deps.leases.requestPass(leaseName);
+  // Held: the holder takes the ask before it can release. Not held any more: take it ourselves.
+  if (await deps.leases.requestPassWhileHeld(leaseName, deps.clock.now())) return undefined;
   try {
-    const lease = await acquire();
-    // The lease was free after all: this pass reads everything afresh, so its own ask is moot.
-    await deps.leases.takePass(lease);
-    return lease;
+    return await acquire();
   } catch (error) {
-    if (error instanceof LeaseHeldError) return undefined;
-    throw error;
+    if (!(error instanceof LeaseHeldError)) throw error;
   }
+  // A third invocation took it in between, after this trigger's change: it reads that change.
+  return undefined;
 }
 
 /** Acting can take a while (many stops, throttled retries): renew once a third of the lease has passed. */

@@ -61,7 +61,7 @@ export async function sweep(deps: ReconcilerDependencies): Promise<SweepResult> 
         const verdict = await needsReconcile(deps, service, statuses.get(service.name), observed);
         if (verdict.reconcile) {
           reconciled++;
-          await reconcileService({ ...deps, logger: reconcileLogger(deps.logger, service.name, 'sweep') }, service.name, observed);
+          await reconcileService({ ...deps, logger: reconcileLogger(deps.logger, service.name, 'sweep') }, service.name, { snapshot: observed });
         } else if (verdict.requeueAfterMs !== undefined) {
           await deps.requeue.after(service.name, verdict.requeueAfterMs);
         }

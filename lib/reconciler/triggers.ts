@@ -50,6 +50,37 @@ export function servicesNamedBy(event: ReconcilerEvent): string[] {
   return [...names];
 }
 
+/**
+ * The task ARNs the event's ECS task state changes name, by service: a reconcile describes them
+ * along with the tasks it already knows, so a task it never recorded (started by a reconcile that
+ * died before its commit) is seen from its first event on.
+ */
+export function taskArnsNamedBy(event: ReconcilerEvent): Map<string, string[]> {
+  const byService = new Map<string, string[]>();
+  const add = (detail: { startedBy?: unknown; taskArn?: unknown } | undefined) => {
+    const service = typeof detail?.startedBy === 'string' ? serviceOfStartedBy(detail.startedBy) : undefined;
+    if (!service || typeof detail?.taskArn !== 'string') return;
+    const arns = byService.get(service) ?? [];
+    if (!arns.includes(detail.taskArn)) arns.push(detail.taskArn);
+    byService.set(service, arns);
+  };
+  if ('Records' in event) {
+    for (const record of event.Records) if ('body' in record) add(taskChangeOf(record.body)?.detail);
+  } else if (event['detail-type'] === 'ECS Task State Change') {
+    add(event.detail as { startedBy?: string; taskArn?: string });
+  }
+  return byService;
+}
+
+function taskChangeOf(body: string): { detail?: { startedBy?: unknown; taskArn?: unknown } } | undefined {
+  try {
+    const parsed = JSON.parse(body) as { 'detail-type'?: unknown; detail?: { startedBy?: unknown; taskArn?: unknown } } | null;
+    return parsed?.['detail-type'] === 'ECS Task State Change' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A queue message's service: a requeue names it, a task state change (from the task-event queue) has it in `startedBy`. */
 function serviceOfMessage(body: string): string | undefined {
   let parsed: Partial<RequeueMessage> & { 'detail-type'?: unknown; detail?: { startedBy?: unknown } };

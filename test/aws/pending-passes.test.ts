@@ -20,7 +20,7 @@ describe('pending passes on a lease', () => {
     expect(await leases.releaseUnlessPending(lease)).toBe(true);
 
     const again = await leases.acquire('reconcile/web', 'a', 2_000, { leaseDurationMs: 60_000 });
-    await leases.requestPass('reconcile/web');
+    expect(await leases.requestPassWhileHeld('reconcile/web', 2_500)).toBe(true);
     expect(await leases.releaseUnlessPending(again)).toBe(false);
     expect((await leases.read('reconcile/web'))?.expiresAt).toBe(62_000);
     expect(await leases.takePass(again)).toBe(true);
@@ -33,14 +33,18 @@ describe('pending passes on a lease', () => {
   it('does not let a superseded holder take or release', async () => {
     const first = await leases.acquire('reconcile/api', 'a', 1_000, { leaseDurationMs: 1_000 });
     const second = await leases.acquire('reconcile/api', 'b', 5_000, { leaseDurationMs: 60_000 });
-    await leases.requestPass('reconcile/api');
+    expect(await leases.requestPassWhileHeld('reconcile/api', 5_500)).toBe(true);
     expect(await leases.takePass(first)).toBe(false);
     expect(await leases.releaseUnlessPending(first)).toBe(false);
     expect(await leases.takePass(second)).toBe(true);
   });
 
-  it('ignores a request for a lease nobody ever held', async () => {
-    await leases.requestPass('reconcile/nobody');
+  it('refuses a request for a lease nobody holds: never held, released or expired', async () => {
+    expect(await leases.requestPassWhileHeld('reconcile/nobody', 1_000)).toBe(false);
     expect(await leases.read('reconcile/nobody')).toBeUndefined();
+    const lease = await leases.acquire('reconcile/free', 'a', 1_000, { leaseDurationMs: 10_000 });
+    expect(await leases.requestPassWhileHeld('reconcile/free', 11_000)).toBe(false);
+    expect(await leases.releaseUnlessPending(lease)).toBe(true);
+    expect(await leases.requestPassWhileHeld('reconcile/free', 2_000)).toBe(false);
   });
 });

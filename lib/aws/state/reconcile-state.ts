@@ -17,8 +17,15 @@ export interface ServicePartition {
   status?: ServiceStatus;
   /** What the last commit of a status planned from (see planning-digest.ts). */
   planning?: PlanningDigest;
+  /** The service's task ARNs as of the last commit of a status, each with when it became known (epoch ms). */
+  knownTasks?: KnownTasks;
+  /** A reconcile started tasks it has not recorded yet (it may have died): `knownTasks` may be incomplete. */
+  launching?: boolean;
   revisions: RevisionRecord[];
 }
+
+/** Task ARN → when a reconcile first knew it (epoch ms). */
+export type KnownTasks = Record<string, number>;
 
 /** A status item as the sweep reads it, many at once. */
 export interface StoredStatus {
@@ -32,6 +39,8 @@ export interface ReconcileWrite {
   status?: ServiceStatus;
   /** Stored with `status` (and only with it): what this reconcile planned from. */
   planning?: PlanningDigest;
+  /** Stored with `status` (and only with it): every task ARN the service has, including the ones just started. */
+  knownTasks?: KnownTasks;
   events: NewServiceEvent[];
   /** Task definitions registered for revisions during this reconcile. */
   taskDefinitions: { revision: number; arn: string }[];
@@ -68,6 +77,8 @@ export class DynamoReconcileState {
       record: toServiceRecord(spec),
       ...(status ? { status: toStatusRecord(status).status } : {}),
       ...(status?.planning ? { planning: status.planning as PlanningDigest } : {}),
+      ...(status?.knownTasks ? { knownTasks: status.knownTasks as KnownTasks } : {}),
+      ...(status?.launching === true ? { launching: true } : {}),
       revisions: items.filter((i) => String(i.sk).startsWith(serviceKeys.revisionPrefix)).map(toRevisionRecord),
     };
   }
@@ -92,6 +103,24 @@ export class DynamoReconcileState {
     const actions = this.actionsOf(name, write);
     if (actions.length === 0) return;
     await writeFenced({ documents: this.db, tableName: this.tableName, lease }, actions);
+  }
+
+  /**
+   * Marks the status item before RunTask (fenced, like every write of the holder): until the
+   * commit that records the new tasks replaces the item, the next reconcile cannot trust
+   * `knownTasks` and lists the service's tasks instead. No status item yet: nothing to mark, as
+   * there are no `knownTasks` to trust either.
+   */
+  async markLaunching(name: string, lease: Pick<Lease, 'name' | 'token'>): Promise<void> {
+    await writeFenced({ documents: this.db, tableName: this.tableName, lease }, [{
+      Update: {
+        TableName: this.tableName,
+        Key: itemKey(serviceKeys.partition(name), serviceKeys.status),
+        UpdateExpression: 'SET launching = :true',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':true': true },
+      },
+    }]);
   }
 
   /** Removes every item of a deleted service; the spec item goes last, and only while deleting. */
@@ -123,7 +152,7 @@ export class DynamoReconcileState {
     const now = new Date(nowMs).toISOString();
     const bookkeeping: TransactionAction[] = [];
     if (write.status) {
-      bookkeeping.push({ Put: { TableName: table, Item: { ...itemKey(partition, serviceKeys.status), status: write.status, ...(write.planning ? { planning: write.planning } : {}), updatedAt: now } } });
+      bookkeeping.push({ Put: { TableName: table, Item: { ...itemKey(partition, serviceKeys.status), status: write.status, ...(write.planning ? { planning: write.planning } : {}), ...(write.knownTasks ? { knownTasks: write.knownTasks } : {}), updatedAt: now } } });
     }
     const revisionUpdate = (revision: number, set: string, values: Record<string, unknown>): TransactionAction => ({
       Update: {
