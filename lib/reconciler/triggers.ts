@@ -83,13 +83,12 @@ function taskChangeOf(body: string): { detail?: { startedBy?: unknown; taskArn?:
 
 /** A queue message's service: a requeue names it, a task state change (from the task-event queue) has it in `startedBy`. */
 function serviceOfMessage(body: string): string | undefined {
-  let parsed: Partial<RequeueMessage> & { 'detail-type'?: unknown; detail?: { startedBy?: unknown } };
+  const change = taskChangeOf(body);
+  if (change) return typeof change.detail?.startedBy === 'string' ? serviceOfStartedBy(change.detail.startedBy) : undefined;
   try {
-    parsed = JSON.parse(body) as typeof parsed;
+    const parsed = JSON.parse(body) as Partial<RequeueMessage> | null;
+    return typeof parsed?.service === 'string' ? parsed.service : undefined;
   } catch {
     return undefined;
   }
-  if (typeof parsed?.service === 'string') return parsed.service;
-  if (parsed?.['detail-type'] === 'ECS Task State Change' && typeof parsed.detail?.startedBy === 'string') return serviceOfStartedBy(parsed.detail.startedBy);
-  return undefined;
 }
