@@ -32,6 +32,8 @@ declare module 'dynalite/validations/index.js' {
 declare module 'dynalite/db/index.js' {
   /** A ConditionalCheckFailedException-shaped error when the condition is false, else null. */
   export function checkConditional(data: Record<string, unknown>, existingItem: Record<string, unknown> | undefined): Error | null | undefined;
+  /** An item's size in bytes as DynamoDB counts it (attribute names plus values). */
+  export function itemSize(item: Record<string, unknown>): number;
 }
 
 declare module 'dynalite/validations/putItem.js' {

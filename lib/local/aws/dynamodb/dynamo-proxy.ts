@@ -10,6 +10,7 @@ import { TableLocks } from './table-locks.js';
 import { expiryIntervalMs, TimeToLiveSettings } from './time-to-live.js';
 import { Transactions } from './transactions.js';
 import { singleWritePlan, type SingleWritePlan } from './single-writes.js';
+import { asDynamoDbAnswers } from './read-limits.js';
 import { type ItemTarget, readTables, writeTargets } from './write-targets.js';
 
 export interface DynamoProxyOptions {
@@ -95,7 +96,9 @@ export class DynamoProxy {
       return operation === 'DeleteTable' ? response : withStreamDescription(response, 'TableDescription', region, accountId);
     }
     const isTransaction = operation === 'TransactWriteItems' || operation === 'TransactGetItems';
-    if (!isTransaction && !writeOperations.has(operation) && !(readOperations.has(operation) && this.locks.anyHeld)) return this.send(body, headers);
+    if (!isTransaction && !writeOperations.has(operation) && !(readOperations.has(operation) && this.locks.anyHeld)) {
+      return readOperations.has(operation) ? this.read(operation, body, headers) : this.send(body, headers);
+    }
     const request = parseRequest(body);
     if (request === undefined) return this.send(body, headers);
     if (isTransaction) {
@@ -105,7 +108,7 @@ export class DynamoProxy {
     if (readOperations.has(operation)) {
       // A read of a table a write holds waits for it, so it never sees half a transaction.
       const tables = readTables(operation, request).filter((t) => this.locks.isHeld(t));
-      return tables.length === 0 ? this.send(body, headers) : this.locks.withTables(tables, () => this.send(body, headers));
+      return tables.length === 0 ? this.read(operation, body, headers) : this.locks.withTables(tables, () => this.read(operation, body, headers));
     }
     const writes = await writeTargets(operation, request, async (table) => (await this.tableInfo(table))?.keyNames);
     if (writes === undefined) return this.send(body, headers);
@@ -124,6 +127,18 @@ export class DynamoProxy {
         return withFailedConditionItem(response, request, before[0]);
       },
     );
+  }
+
+  /** A read, answered with DynamoDB's limits where dynalite's differ (read-limits.ts). */
+  private async read(operation: string, body: string, headers: http.IncomingHttpHeaders): Promise<ProxiedResponse> {
+    const response = await this.send(body, headers);
+    const request = response.status === 200 ? parseRequest(body) : undefined;
+    if (!request) return response;
+    const answer = await asDynamoDbAnswers(operation, request, JSON.parse(response.body) as Record<string, unknown>, (op, payload) => this.call(op, payload));
+    if (!answer) return response;
+    // The body changed, so dynalite's x-amz-crc32 no longer matches it (the AWS CLI checks it).
+    const { 'x-amz-crc32': _crc, ...kept } = response.headers;
+    return { status: 200, headers: kept, body: JSON.stringify(answer) };
   }
 
   /** One PutItem, UpdateItem or DeleteItem with its images from the write itself (single-writes.ts). */
