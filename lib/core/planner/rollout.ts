@@ -57,7 +57,10 @@ export function decideRollout(
 
   let choice = chooseTarget(desired, stable, failure);
   let fullyAvailable = isFullyAvailable(fleet, choice.target, replicas);
-  if (fullyAvailable) {
+  // Zero replicas prove nothing: a revision rolled out at replicas 0 does not become stable (once
+  // there is a stable one), so scaling it up later is a guarded rollout with a deadline and a
+  // circuit breaker, not a crash loop with nothing to return to.
+  if (fullyAvailable && (replicas > 0 || stable === undefined)) {
     stable = choice.target;
     // A stopped rollout whose tasks made it after all is simply done.
     if (choice.target === desired.revision) failure = undefined;

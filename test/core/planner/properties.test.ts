@@ -233,6 +233,26 @@ describe('planner properties', () => {
   });
 });
 
+describe('a revision rolled out at zero replicas', () => {
+  // fast-check's counterexample (seed -752199961): scale to 0, roll out a crashing revision, scale
+  // back to 1. Zero replicas proved nothing, so the scale-up is the guarded rollout: it fails on
+  // the first crash and stops there (autoRollback off) instead of crash-looping for ever.
+  it('does not become stable: scaling it up is a rollout that can fail', () => {
+    const spec = makeSpec({ replicas: 1, maxSurge: 1, maxUnavailable: 0, minHealthySeconds: 0, failureThreshold: 1, autoRollback: false, hasHealthCheck: false });
+    const sim = stable(spec);
+    sim.update({ spec: { replicas: 0 } });
+    sim.runToQuiet();
+    sim.behaviors.set(2, 'crash');
+    sim.update({ revision: 2 });
+    sim.runToQuiet();
+    expect(sim.status).toMatchObject({ revision: 2, stableRevision: 1 });
+    sim.update({ spec: { replicas: 1 } });
+    sim.runToQuiet(2_000);
+    expect(sim.status).toMatchObject({ phase: 'Failed', revision: 2, stableRevision: 1 });
+    expect(sim.status?.message).toMatch(/revision 2 failed: /);
+  });
+});
+
 describe('crash-loop backoff in the planner', () => {
   it('waits 10, 20, 40, 80, 160, 300, 300 s between crash-loop steps, whenever the crashes are seen', () => {
     fc.assert(
