@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { describe, it } from 'vitest';
 
 /** Debian's chromium (`apt-get install -y chromium`); CHROMIUM_PATH points elsewhere. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -17,6 +18,28 @@ export const screenshotDir = resolve(import.meta.dirname, '../../.test-results/u
 export function browserUnavailable(): string | undefined {
   if (existsSync(chromiumPath)) return undefined;
   return `Chromium not found at ${chromiumPath}: install it with "apt-get install -y chromium" (or set CHROMIUM_PATH)`;
+}
+
+/**
+ * A describe block of browser tests. Without Chromium it fails in CI (.ci/run installs it) and is
+ * skipped elsewhere with the reason, so a laptop without Chromium still runs the rest.
+ */
+export function describeInBrowser(name: string, body: () => void): void {
+  const unavailable = browserUnavailable();
+  if (unavailable && process.env.CI === 'true') {
+    describe(name, () => {
+      it('has Chromium to run in (CI installs it in .ci/run)', () => {
+        throw new Error(`${unavailable}; in CI the browser tests must run, not skip`);
+      });
+    });
+  } else if (unavailable) {
+    console.warn(`${name}: browser tests SKIPPED. ${unavailable}`);
+    describe.skip(`${name} — SKIPPED: ${unavailable}`, () => {
+      it('needs Chromium', () => undefined);
+    });
+  } else {
+    describe(name, body);
+  }
 }
 
 export interface TestBrowser {
