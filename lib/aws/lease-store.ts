@@ -8,8 +8,22 @@ import {
   leaseFromItem,
   leaseFromRawItem,
   leaseKey,
+  predecessorFinished,
+  releaseUnlessPendingUpdate,
+  takePassUpdate,
 } from './lease-items.js';
 import { tableSchema } from './table-schema.js';
+
+/** A lease just acquired. */
+export interface AcquiredLease extends Lease {
+  /**
+   * The previous holder released it with its work finished and recorded (`release` with
+   * `finished`, `releaseUnlessPending`, or a commit that released it), or nobody held it before.
+   * False after an expiry (the holder died or stalled) or a release after a failure: whatever
+   * that holder was doing may be half done.
+   */
+  readonly predecessorFinished: boolean;
+}
 
 /** Leases with fencing tokens. Time is passed in: `now` is the caller's clock (epoch ms). */
 export interface LeaseStore {
@@ -17,11 +31,14 @@ export interface LeaseStore {
    * Takes the lease if nobody holds it, it expired by `now`, or `holder` already holds it;
    * issues the next fencing token. Throws LeaseHeldError otherwise.
    */
-  acquire(name: string, holder: string, now: number, options: Pick<LeaseOptions, 'leaseDurationMs'>): Promise<Lease>;
+  acquire(name: string, holder: string, now: number, options: Pick<LeaseOptions, 'leaseDurationMs'>): Promise<AcquiredLease>;
   /** Extends the lease to now + its duration, keeping the token. Throws LeaseLostError if superseded. */
   renew(lease: Lease, now: number): Promise<Lease>;
-  /** Makes the lease free at once, keeping the token. Throws LeaseLostError if superseded. */
-  release(lease: Lease): Promise<void>;
+  /**
+   * Makes the lease free at once, keeping the token. `finished`: the holder's work is done and
+   * recorded, which the next acquisition reports. Throws LeaseLostError if superseded.
+   */
+  release(lease: Lease, options?: { finished?: boolean }): Promise<void>;
   /** The stored lease (strongly consistent), or undefined if it was never acquired. */
   read(name: string): Promise<Lease | undefined>;
 }
@@ -42,14 +59,13 @@ export interface PendingPasses {
   /** Clears the mark while `lease` is still held; answers whether it was set. */
   takePass(lease: Lease): Promise<boolean>;
   /**
-   * Releases `lease` unless another pass was asked for, in one conditional write, so no ask can
-   * fall between a last look at the mark and the release. False: a pass is pending (take it and
-   * reconcile again) — or the lease was lost.
+   * Releases `lease` with its work finished unless another pass was asked for, in one conditional
+   * write, so no ask can fall between a last look at the mark and the release. False: a pass is
+   * pending (take it and reconcile again) — or the lease was lost. A reconcile's commit can do the
+   * same inside its transaction (`writeFencedAndRelease`, fenced-transaction.ts).
    */
   releaseUnlessPending(lease: Lease): Promise<boolean>;
 }
-
-const pendingAttribute = 'pendingPass';
 
 const names = {
   '#pk': tableSchema.partitionKey,
@@ -59,13 +75,13 @@ const names = {
   '#duration': leaseAttributes.durationMs,
 };
 const tokenNames = { '#holder': names['#holder'], '#token': names['#token'], '#expiresAt': names['#expiresAt'] };
-const passNames = { '#pending': pendingAttribute, '#holder': names['#holder'], '#token': names['#token'] };
 
 /**
- * Leases and pending passes on the Corral table: the one module that writes lease items. Each
- * operation is one conditional UpdateItem on the lease item, so DynamoDB evaluates the condition
- * and applies the write atomically: two contenders racing for an expired lease cannot both
- * succeed. Writes fenced by a lease check its token from elsewhere (fenced-transaction.ts).
+ * Leases and pending passes on the Corral table. Each operation is one conditional UpdateItem on
+ * the lease item, so DynamoDB evaluates the condition and applies the write atomically: two
+ * contenders racing for an expired lease cannot both succeed. Writes fenced by a lease check its
+ * token from elsewhere (fenced-transaction.ts), which may also release or take a pass in the
+ * same transaction, with the updates lease-items.ts builds for both.
  */
 export class DynamoLeaseStore implements LeaseStore, PendingPasses {
   constructor(
@@ -78,7 +94,7 @@ export class DynamoLeaseStore implements LeaseStore, PendingPasses {
     holder: string,
     now: number,
     options: Pick<LeaseOptions, 'leaseDurationMs'>,
-  ): Promise<Lease> {
+  ): Promise<AcquiredLease> {
     if (holder === '') throw new LeaseStoreError(`acquire lease ${name}: holder must not be empty`);
     const attributes = await this.update(
       name,
@@ -87,11 +103,12 @@ export class DynamoLeaseStore implements LeaseStore, PendingPasses {
         // Absent, expired by the contender's clock, or ours: see lib/core/lease canAcquire.
         ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now OR #holder = :holder',
         // Every acquisition (even a re-acquisition by the same holder) is a new epoch with a
-        // new token; the token only grows because the item is never deleted.
+        // new token; the token only grows because the item is never deleted. A pass asked of
+        // an earlier holder is dropped: the new holder reads everything after this write.
         UpdateExpression:
           'SET #holder = :holder, #expiresAt = :expiresAt, #duration = :duration, ' +
-          '#token = if_not_exists(#token, :zero) + :one',
-        ExpressionAttributeNames: names,
+          '#token = if_not_exists(#token, :zero) + :one REMOVE #pending',
+        ExpressionAttributeNames: { ...names, '#pending': leaseAttributes.pendingPass },
         ExpressionAttributeValues: {
           ':now': now,
           ':holder': holder,
@@ -104,7 +121,7 @@ export class DynamoLeaseStore implements LeaseStore, PendingPasses {
       },
       (current, cause) => new LeaseHeldError(name, current, { cause }),
     );
-    return leaseFromItem(name, attributes);
+    return { ...leaseFromItem(name, attributes), predecessorFinished: predecessorFinished(attributes) };
   }
 
   async renew(lease: Lease, now: number): Promise<Lease> {
@@ -125,7 +142,7 @@ export class DynamoLeaseStore implements LeaseStore, PendingPasses {
     return leaseFromItem(lease.name, attributes);
   }
 
-  async release(lease: Lease): Promise<void> {
+  async release(lease: Lease, options: { finished?: boolean } = {}): Promise<void> {
     await this.update(
       lease.name,
       'release',
@@ -133,8 +150,8 @@ export class DynamoLeaseStore implements LeaseStore, PendingPasses {
         // Expiry 0 frees it for the next contender at once; holder and token stay, so the next
         // acquisition still issues a larger token.
         ConditionExpression: '#holder = :holder AND #token = :token',
-        UpdateExpression: 'SET #expiresAt = :zero',
-        ExpressionAttributeNames: tokenNames,
+        UpdateExpression: options.finished ? 'SET #expiresAt = :zero, #finished = :token' : 'SET #expiresAt = :zero',
+        ExpressionAttributeNames: options.finished ? { ...tokenNames, '#finished': leaseAttributes.finishedToken } : tokenNames,
         ExpressionAttributeValues: { ':holder': lease.holder, ':token': lease.token, ':zero': 0 },
       },
       (current, cause) => new LeaseLostError(lease, current, { cause }),
@@ -145,31 +162,19 @@ export class DynamoLeaseStore implements LeaseStore, PendingPasses {
     const out = await this.conditional(name, 'request a pass on', {
       UpdateExpression: 'SET #pending = :true',
       ConditionExpression: 'attribute_exists(#holder) AND #expiresAt > :now',
-      ExpressionAttributeNames: { '#pending': pendingAttribute, '#holder': names['#holder'], '#expiresAt': names['#expiresAt'] },
+      ExpressionAttributeNames: { '#pending': leaseAttributes.pendingPass, '#holder': names['#holder'], '#expiresAt': names['#expiresAt'] },
       ExpressionAttributeValues: { ':true': true, ':now': now },
     });
     return out !== false;
   }
 
   async takePass(lease: Lease): Promise<boolean> {
-    const out = await this.conditional(lease.name, 'take the pass of', {
-      UpdateExpression: 'REMOVE #pending',
-      ConditionExpression: '#holder = :holder AND #token = :token',
-      ExpressionAttributeNames: passNames,
-      ExpressionAttributeValues: { ':holder': lease.holder, ':token': lease.token },
-      ReturnValues: 'UPDATED_OLD',
-    });
-    return out !== false && out?.[pendingAttribute] === true;
+    const out = await this.conditional(lease.name, 'take the pass of', { ...takePassUpdate(lease), ReturnValues: 'UPDATED_OLD' });
+    return out !== false && out?.[leaseAttributes.pendingPass] === true;
   }
 
   async releaseUnlessPending(lease: Lease): Promise<boolean> {
-    const out = await this.conditional(lease.name, 'release', {
-      UpdateExpression: 'SET #expiresAt = :zero',
-      ConditionExpression: '#holder = :holder AND #token = :token AND attribute_not_exists(#pending)',
-      ExpressionAttributeNames: { ...passNames, '#expiresAt': names['#expiresAt'] },
-      ExpressionAttributeValues: { ':holder': lease.holder, ':token': lease.token, ':zero': 0 },
-    });
-    return out !== false;
+    return (await this.conditional(lease.name, 'release', releaseUnlessPendingUpdate(lease))) !== false;
   }
 
   async read(name: string): Promise<Lease | undefined> {

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../clock.js';
 import type { Lease } from '../core/lease/index.js';
 import type { ServiceSpec } from '../core/spec/index.js';
+import type { LeaseAfterCommit } from './fenced-transaction.js';
 import type { WriteOptions } from './generation-writes.js';
 import { DynamoReconcileState, type ReconcileWrite, type ServicePartition, type StoredStatus, type KnownTasks } from './state/reconcile-state.js';
 import type { NewServiceEvent, RevisionRecord, ServiceEvent, ServiceRecord, StatusRecord } from './state/records.js';
@@ -11,7 +12,7 @@ import { listServicePage, type ListedService } from './state/service-list.js';
 import type { Page, PageRequest } from './kind-pages.js';
 
 export type { ListedService, Page, PageRequest };
-export type { NewServiceEvent, ReconcileWrite, RevisionRecord, ServiceEvent, ServicePartition, ServiceRecord, StatusRecord, StoredStatus, KnownTasks, WriteOptions };
+export type { LeaseAfterCommit, NewServiceEvent, ReconcileWrite, RevisionRecord, ServiceEvent, ServicePartition, ServiceRecord, StatusRecord, StoredStatus, KnownTasks, WriteOptions };
 
 /** The ports of the desired-state store, one per item kind; lib/api and the reconciler depend on these. */
 
@@ -52,9 +53,8 @@ export interface ReconcileState {
   readPartition(name: string): Promise<ServicePartition | undefined>;
   /** Many services' status items at once (eventually consistent), for the sweep. */
   readStatuses(names: readonly string[]): Promise<Map<string, StoredStatus>>;
-  commit(name: string, write: ReconcileWrite, lease: Pick<Lease, 'name' | 'token'>): Promise<void>;
-  /** Before RunTask: the known tasks may be incomplete until the next commit (see reconcile-state.ts). */
-  markLaunching(name: string, lease: Pick<Lease, 'name' | 'token'>): Promise<void>;
+  /** One fenced transaction; with `release`, it also releases the lease or takes a pending pass (see reconcile-state.ts). */
+  commit(name: string, write: ReconcileWrite, lease: Pick<Lease, 'name' | 'token' | 'holder'>, options?: { release?: boolean }): Promise<LeaseAfterCommit | 'held'>;
   removeService(name: string): Promise<void>;
 }
 
@@ -81,8 +81,7 @@ export function createStateStore(documents: DynamoDBDocumentClient, tableName: s
     listEvents: (name, limit) => history.listEvents(name, limit),
     readPartition: (name) => reconcile.readPartition(name),
     readStatuses: (names) => reconcile.readStatuses(names),
-    commit: (name, write, lease) => reconcile.commit(name, write, lease),
-    markLaunching: (name, lease) => reconcile.markLaunching(name, lease),
+    commit: (name, write, lease, options) => reconcile.commit(name, write, lease, options),
     removeService: (name) => reconcile.removeService(name),
   };
 }

@@ -6,7 +6,7 @@ import { serviceStartedBy } from '../core/task-definition.js';
 import type { AlarmReading } from '../core/planner/alarm-gate.js';
 import type { AlarmStates } from '../aws/alarm-states.js';
 import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
-import type { NewServiceEvent, ReconcileState, ReconcileWrite, ServicePartition, ServiceRecord, StoredStatus } from '../aws/state-store.js';
+import type { LeaseAfterCommit, NewServiceEvent, ReconcileState, ReconcileWrite, ServicePartition, ServiceRecord, StoredStatus } from '../aws/state-store.js';
 import { planningDigestOf, sameDigest, type PlanningRevision } from '../aws/state/planning-digest.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
 import { scopeToRecord } from '../observability/reconcile-logger.js';
@@ -23,6 +23,14 @@ export interface HeldLease {
   current(): Lease;
   /** Renews the lease if a third of it has passed; throws LeaseLostError if it was taken over. */
   keep(): Promise<void>;
+  /**
+   * Whether the pass before this one finished (AcquiredLease `predecessorFinished`, or this
+   * runner's previous pass). If not, it may have died between RunTask and its commit, leaving
+   * tasks the status item's `knownTasks` does not name.
+   */
+  readonly previousPassFinished: boolean;
+  /** How the commit left the lease: the runner releases it only if the commit did not. */
+  committed(after: LeaseAfterCommit | 'held'): void;
 }
 
 export interface ReconcileDependencies {
@@ -57,7 +65,8 @@ export interface ReconcileResult {
  *   services the service uses) → plan (the whole decision, traffic folded in) → task definitions
  *   for the starts → deregistrations and registrations, StopTask, RunTask (the lease checked before each) →
  *   afterLaunch (what to record, from what RunTask did) → one TransactWriteItems of status,
- *   events and revision bookkeeping with a ConditionCheck on the lease token.
+ *   events and revision bookkeeping whose lease action checks the token and releases the lease
+ *   (or takes a pass asked for meanwhile).
  *
  * A converged service costs the Query and no write. A reconciler whose lease was taken over while
  * it was acting gets every write refused; RunTask's client token (derived from the observation)
@@ -72,9 +81,10 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
 
   // Observe from what is known — the task ARNs the last commit recorded and those the events
   // named, in DescribeTasks calls of 100 — unless the known set may be incomplete: no record yet,
-  // a launch that was never recorded (the marker below), or the sweep (which lists the cluster).
+  // a previous pass that did not finish (it may have launched tasks and died before recording
+  // them), or the sweep (which lists the cluster).
   const startedBy = serviceStartedBy(name);
-  const asked = !deps.snapshot && partition.knownTasks && !partition.launching
+  const asked = !deps.snapshot && partition.knownTasks && deps.lease.previousPassFinished
     ? [...new Set([...Object.keys(partition.knownTasks), ...(deps.taskArns ?? [])])]
     : undefined;
   const observe = async () =>
@@ -93,7 +103,7 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
   const planning = planningDigestOf(record.generation, partition.revisions, decided.prune);
   const digestStale = !sameDigest(partition.planning, planning);
   const knownBefore = knownTasksAfter(partition.knownTasks, tasks, [], asked, deps.clock.now());
-  const knownStale = partition.launching === true || !sameKnownTasks(partition.knownTasks, knownBefore);
+  const knownStale = !deps.lease.previousPassFinished || !sameKnownTasks(partition.knownTasks, knownBefore);
   if (!choice.acts && !hasWork(decided, previous) && !digestStale && !knownStale) return requeue(decided.requeueAfterMs);
 
   let definitions: Awaited<ReturnType<typeof taskDefinitionArns>>;
@@ -113,20 +123,21 @@ export async function reconcile(deps: ReconcileDependencies, name: string): Prom
   let report: Awaited<ReturnType<typeof launchPlannedTasks>> = { started: [], failures: [], taskArns: [] };
   if (decided.start.length > 0) {
     await deps.lease.keep();
-    if (previous) await deps.state.markLaunching(name, deps.lease.current());
     report = await launchPlannedTasks(deps, {
       record, starts: decided.start, fleet: tasks.map((t) => t.taskArn), attempt: previous?.backoff?.failures ?? 0, arns: definitions.arns,
     });
   }
   const decision = afterLaunch(decided, report, deps.clock.now());
   const known = knownTasksAfter(partition.knownTasks, tasks, report.taskArns, asked, deps.clock.now());
-  await deps.state.commit(name, {
+  // The commit releases the lease too (unless a pass was asked for, or the service is yet to be
+  // removed under it): a pass costs no separate release.
+  deps.lease.committed(await deps.state.commit(name, {
     ...(decision.status !== previous || digestStale || knownStale || report.taskArns.length > 0 ? { status: decision.status, planning, knownTasks: known } : {}),
     events: decision.events.map((event) => eventOf(event, decision.status)),
     taskDefinitions: definitions.registered,
     availableRevisions: newlyAvailable(partition, decision.status),
     prune: decided.prune,
-  }, deps.lease.current());
+  }, deps.lease.current(), { release: !decided.removeService }));
   reportReconcile(deps, name, decided, report, decision.events);
   if (decided.removeService) await deps.state.removeService(name);
   return requeue(decision.requeueAfterMs);

@@ -7,12 +7,12 @@ import { ThrottledError } from '../aws/ecs-errors.js';
 import type { TrafficPorts } from '../aws/traffic.js';
 import { TrafficThrottledError } from '../aws/traffic-errors.js';
 import { FencedWriteRejectedError, LeaseHeldError, LeaseLostError } from '../aws/lease-errors.js';
-import type { LeaseStore, PendingPasses } from '../aws/lease-store.js';
+import type { AcquiredLease, LeaseStore, PendingPasses } from '../aws/lease-store.js';
 import type { Requeue } from '../aws/requeue.js';
-import type { ReconcileState, ServiceSpecs } from '../aws/state-store.js';
+import type { LeaseAfterCommit, ReconcileState, ServiceSpecs } from '../aws/state-store.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
 import { TerminalError } from './errors.js';
-import { reconcile, type HeldLease } from './reconcile.js';
+import { reconcile, type HeldLease, type ReconcileResult } from './reconcile.js';
 import type { TaskDefinitionSettings } from './task-definitions.js';
 
 export interface ReconcilerDependencies {
@@ -80,17 +80,26 @@ async function runReconcile(deps: ReconcilerDependencies, name: string, observat
   let requeueAfterMs: number | undefined;
   let outcome: RunOutcome = 'reconciled';
   try {
-    requeueAfterMs = (await reconcile({ ...deps, lease: held, ...observation }, name)).requeueAfterMs;
+    requeueAfterMs = await held.pass(() => reconcile({ ...deps, lease: held, ...observation }, name));
     for (let pass = 1; ; pass++) {
-      released = await deps.leases.releaseUnlessPending(held.current());
-      // Not released: another trigger asked for a pass while this one held the lease (unless
-      // the lease was lost, which `takePass` tells).
-      if (released || !(await deps.leases.takePass(held.current()))) break;
-      if (pass >= reconcilerDefaults.maxPasses) {
-        requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, reconcilerDefaults.morePassesDelayMs);
+      // The pass's commit released the lease, or took a pass asked for meanwhile. Otherwise
+      // (nothing to write) release here unless asked; not released: another trigger asked for a
+      // pass while this one held the lease (unless the lease was lost, which `takePass` tells).
+      if (held.after === 'released') {
+        released = true;
         break;
       }
-      requeueAfterMs = (await reconcile({ ...deps, lease: held }, name)).requeueAfterMs;
+      if (held.after === 'held') {
+        released = await deps.leases.releaseUnlessPending(held.current());
+        if (released || !(await deps.leases.takePass(held.current()))) break;
+      }
+      if (pass >= reconcilerDefaults.maxPasses) {
+        requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, reconcilerDefaults.morePassesDelayMs);
+        await deps.leases.release(held.current(), { finished: true });
+        released = true;
+        break;
+      }
+      requeueAfterMs = await held.pass(() => reconcile({ ...deps, lease: held }, name));
     }
   } catch (error) {
     if (error instanceof FencedWriteRejectedError || error instanceof LeaseLostError) {
@@ -108,6 +117,8 @@ async function runReconcile(deps: ReconcilerDependencies, name: string, observat
       throw error;
     }
   } finally {
+    // Not `finished`: a pass that failed may have started tasks it did not record, so the next
+    // holder lists the service's tasks rather than trusting the recorded ones.
     if (!released) await deps.leases.release(held.current()).catch(() => undefined);
   }
   if (requeueAfterMs !== undefined) await deps.requeue.after(name, requeueAfterMs);
@@ -123,7 +134,7 @@ async function runReconcile(deps: ReconcilerDependencies, name: string, observat
  * it die, the one-minute sweep comes by — a requeue per refused trigger would turn a burst of
  * task events into a storm.
  */
-async function takeLease(deps: ReconcilerDependencies, leaseName: string): Promise<Lease | undefined> {
+async function takeLease(deps: ReconcilerDependencies, leaseName: string): Promise<AcquiredLease | undefined> {
   const acquire = () => deps.leases.acquire(leaseName, deps.holder, deps.clock.now(), { leaseDurationMs: reconcilerDefaults.leaseDurationMs });
   try {
     return await acquire();
@@ -141,16 +152,41 @@ async function takeLease(deps: ReconcilerDependencies, leaseName: string): Promi
   return undefined;
 }
 
+/** The runner's side of the lease a pass runs under. */
+interface RunnerLease extends HeldLease {
+  /** Runs one pass and answers its requeue delay; `after` then says how its commit left the lease. */
+  pass(reconcileOnce: () => Promise<ReconcileResult>): Promise<number | undefined>;
+  readonly after: LeaseAfterCommit | 'held';
+}
+
 /** Acting can take a while (many stops, throttled retries): renew once a third of the lease has passed. */
-function holdLease(deps: ReconcilerDependencies, acquired: Lease): HeldLease {
-  let lease = acquired;
+function holdLease(deps: ReconcilerDependencies, acquired: AcquiredLease): RunnerLease {
+  let lease: Lease = acquired;
   let renewedAt = deps.clock.now();
+  let previousPassFinished = acquired.predecessorFinished;
+  let after: LeaseAfterCommit | 'held' = 'held';
   return {
     current: () => lease,
     async keep() {
       if (deps.clock.now() - renewedAt < reconcilerDefaults.leaseDurationMs / 3) return;
       lease = await deps.leases.renew(lease, deps.clock.now());
       renewedAt = deps.clock.now();
+    },
+    get previousPassFinished() {
+      return previousPassFinished;
+    },
+    committed(how) {
+      after = how;
+    },
+    get after() {
+      return after;
+    },
+    async pass(reconcileOnce) {
+      after = 'held';
+      const { requeueAfterMs } = await reconcileOnce();
+      // A pass that returned has recorded every task it started (or had nothing to record).
+      previousPassFinished = true;
+      return requeueAfterMs;
     },
   };
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fencedCondition, fencedWriteRejection, type FencedTarget } from '../../lib/aws/lease-fence.js';
 import { FencedWriteRejectedError, LeaseHeldError, LeaseLostError } from '../../lib/aws/lease-errors.js';
 import { leaseKey } from '../../lib/aws/lease-items.js';
-import { DynamoLeaseStore } from '../../lib/aws/lease-store.js';
+import { DynamoLeaseStore, type AcquiredLease } from '../../lib/aws/lease-store.js';
 import { tableSchema } from '../../lib/aws/table-schema.js';
 import type { Lease } from '../../lib/core/lease/index.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.js';
@@ -32,8 +32,10 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe('DynamoLeaseStore against dynalite', () => {
   it('acquires a fresh lease with token 1, expiring one lease duration later', async () => {
-    const lease = await store.acquire('fresh', 'a', t0, lease15s);
+    const { predecessorFinished, ...lease } = await store.acquire('fresh', 'a', t0, lease15s);
     expect(lease).toEqual({ name: 'fresh', holder: 'a', token: 1, expiresAt: t0 + 15_000, durationMs: 15_000 });
+    // Nobody held it before: nothing can be half done.
+    expect(predecessorFinished).toBe(true);
     expect(await store.read('fresh')).toEqual(lease);
     expect(await store.read('never-acquired')).toBeUndefined();
   });
@@ -47,7 +49,7 @@ describe('DynamoLeaseStore against dynalite', () => {
   });
 
   it('renews without changing the token, and a re-acquisition by the holder issues a new one', async () => {
-    const first = await store.acquire('renewed', 'a', t0, lease15s);
+    const { predecessorFinished: _, ...first } = await store.acquire('renewed', 'a', t0, lease15s);
     const renewed = await store.renew(first, t0 + 2_000);
     expect(renewed).toEqual({ ...first, expiresAt: t0 + 17_000 });
     const again = await store.acquire('renewed', 'a', t0 + 4_000, lease15s);
@@ -69,7 +71,27 @@ describe('DynamoLeaseStore against dynalite', () => {
     expect(renewError).toBeInstanceOf(LeaseLostError);
     expect((renewError as LeaseLostError).current).toMatchObject({ holder: 'b', token: b.token });
     expect(await rejection(store.release(a))).toBeInstanceOf(LeaseLostError);
-    expect(await store.read('former')).toEqual(b);
+    const { predecessorFinished, ...stored } = b;
+    expect(await store.read('former')).toEqual(stored);
+    // a's lease ran out while it held it: b cannot assume a finished.
+    expect(predecessorFinished).toBe(false);
+  });
+
+  it('tells the next holder whether the previous one released with its work finished', async () => {
+    const a = await store.acquire('handover', 'a', t0, lease15s);
+    await store.release(a, { finished: true });
+    const b = await store.acquire('handover', 'b', t0 + 1, lease15s);
+    expect(b.predecessorFinished).toBe(true);
+    // A release after a failure is not a finished one, and neither is an expiry.
+    await store.release(b);
+    const c = await store.acquire('handover', 'c', t0 + 2, lease15s);
+    expect(c.predecessorFinished).toBe(false);
+    const d = await store.acquire('handover', 'd', c.expiresAt, lease15s);
+    expect(d.predecessorFinished).toBe(false);
+    // The next finished release hands over cleanly again.
+    await store.release(d, { finished: true });
+    const e = await store.acquire('handover', 'e', c.expiresAt + 1, lease15s);
+    expect(e).toMatchObject({ token: d.token + 1, predecessorFinished: true });
   });
 
   it('frees a released lease at once, and the next holder still gets a larger token', async () => {
@@ -84,7 +106,7 @@ describe('DynamoLeaseStore against dynalite', () => {
     const attempts = await Promise.allSettled(
       Array.from({ length: 12 }, (_, i) => store.acquire('race', `c${i}`, t0 + 16_000, lease15s)),
     );
-    const won = attempts.filter((a): a is PromiseFulfilledResult<Lease> => a.status === 'fulfilled');
+    const won = attempts.filter((a): a is PromiseFulfilledResult<AcquiredLease> => a.status === 'fulfilled');
     expect(won).toHaveLength(1);
     expect(won[0].value.token).toBe(2);
     for (const lost of attempts.filter((a) => a.status === 'rejected')) {

@@ -20,10 +20,10 @@ describe('what a reconcile costs in DynamoDB calls', () => {
     await rt?.close();
   });
 
-  it('a reconcile that changes something: one Query and one TransactWriteItems besides the lease', async () => {
+  it('a reconcile that changes something: the lease, one Query and one TransactWriteItems that also releases the lease', async () => {
     await call(rt.apiUrl, 'PUT', '/services/cost', { image: 'nginx:1', replicas: 3, rollout: { minHealthySeconds: 0 } });
-    // Lease: acquire and release, two UpdateItems on the lease item.
-    expect(await dynamoCallsOf(rt, 'cost')).toEqual({ UpdateItem: 2, Query: 1, TransactWriteItems: 1 });
+    // One UpdateItem takes the lease; the commit hands it back.
+    expect(await dynamoCallsOf(rt, 'cost')).toEqual({ UpdateItem: 1, Query: 1, TransactWriteItems: 1 });
     expect(await rt.liveTasks('cost')).toHaveLength(3);
     const events = (await call(rt.apiUrl, 'GET', '/services/cost/events')).body as { events: { message: string }[] };
     expect(events.events.map((e) => e.message)).toContain('Scaled up: started 3 tasks of revision 1');
@@ -35,6 +35,7 @@ describe('what a reconcile costs in DynamoDB calls', () => {
       await reconcileService({ ...rt.reconcilerDeps, holder: `settle-${i}` }, 'cost');
     }
     expect((await getService(rt, 'cost')).status.phase).toBe('Available');
+    // Nothing to commit: acquire and release, two UpdateItems on the lease item.
     expect(await dynamoCallsOf(rt, 'cost')).toEqual({ UpdateItem: 2, Query: 1 });
   });
 });

@@ -83,4 +83,33 @@ describe('a reconciler killed after each single AWS call in turn', () => {
     expect(completedAt).toBeGreaterThan(5);
     expect(rt.watcher.violations).toEqual([]);
   });
+
+  // RunTask's client token makes a retry of the same plan launch nothing; a plan made from a
+  // different spec gets a new token. The next holder must count the dead one's tasks itself.
+  it('counts the tasks of a reconciler that died between RunTask and its commit, after a spec change', async () => {
+    const name = 'unrecorded';
+    await call(rt.apiUrl, 'PUT', `/services/${name}`, { image: 'nginx:1', replicas: 2, rollout: { minHealthySeconds: 0 } });
+    expect(await converge(rt, name, 1)).toBe(true);
+    await call(rt.apiUrl, 'POST', `/services/${name}/scale`, { replicas: 4 });
+    // Kill after one more call each time, until a reconcile dies right after its RunTask.
+    let killAfter = 1;
+    for (; (await rt.liveTasks(name)).length === 2; killAfter++) {
+      expect(killAfter).toBeLessThan(30);
+      const killable = killableReconciler(rt, killAfter, `dies-${killAfter}`);
+      await expect(reconcileService(killable.deps, name)).rejects.toSatisfy(isKilled);
+      killable.close();
+      await rt.run(61_000);
+    }
+    expect(await rt.liveTasks(name)).toHaveLength(4);
+    expect((await getService(rt, name)).status.counts.desired).toBe(2);
+
+    rt.watcher.onChange((tasks) => {
+      const live = TaskWatcher.notStopped(tasks, name).filter((t) => t.desiredStatus === 'RUNNING').length;
+      if (live > 5) throw new Error(`${name}: ${live} live tasks for 5 replicas`);
+    });
+    await call(rt.apiUrl, 'POST', `/services/${name}/scale`, { replicas: 5 });
+    expect(await converge(rt, name, 1)).toBe(true);
+    expect(await rt.liveTasks(name)).toHaveLength(5);
+    expect(rt.watcher.violations).toEqual([]);
+  });
 });

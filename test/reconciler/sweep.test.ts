@@ -86,8 +86,9 @@ describe('the sweep of a converged fleet', () => {
     await call(rt.apiUrl, 'POST', '/services/sw-5/scale', { replicas: 11 });
     const { reconciled, calls } = await sweepCalls(rt);
     expect(reconciled).toBe(1);
-    // The launch marker before RunTask, then the commit that records the new task.
-    expect(calls['dynamodb:TransactWriteItems']).toBe(2);
+    // The lease taken, then one commit that records the new task and releases the lease.
+    expect(calls['dynamodb:UpdateItem']).toBe(1);
+    expect(calls['dynamodb:TransactWriteItems']).toBe(1);
     expect(await rt.liveTasks('sw-5')).toHaveLength(11);
   });
 });

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { Lease } from '../../core/lease/index.js';
 import type { ServiceStatus } from '../../core/planner/index.js';
 import { isConditionFailure } from '../condition-failures.js';
-import { maxFencedActions, writeFenced, type TransactionAction } from '../fenced-transaction.js';
+import { maxFencedActions, writeFenced, writeFencedAndRelease, type LeaseAfterCommit, type TransactionAction } from '../fenced-transaction.js';
 import { queryAll } from '../generation-writes.js';
 import { batchGetItems } from '../batch-reads.js';
 import { itemKey, serviceKeys } from './keys.js';
@@ -17,10 +17,12 @@ export interface ServicePartition {
   status?: ServiceStatus;
   /** What the last commit of a status planned from (see planning-digest.ts). */
   planning?: PlanningDigest;
-  /** The service's task ARNs as of the last commit of a status, each with when it became known (epoch ms). */
+  /**
+   * The service's task ARNs as of the last commit of a status, each with when it became known
+   * (epoch ms). Complete unless the lease's last holder did not finish (AcquiredLease
+   * `predecessorFinished`): it may have started tasks it never recorded.
+   */
   knownTasks?: KnownTasks;
-  /** A reconcile started tasks it has not recorded yet (it may have died): `knownTasks` may be incomplete. */
-  launching?: boolean;
   revisions: RevisionRecord[];
 }
 
@@ -78,7 +80,6 @@ export class DynamoReconcileState {
       ...(status ? { status: toStatusRecord(status).status } : {}),
       ...(status?.planning ? { planning: status.planning as PlanningDigest } : {}),
       ...(status?.knownTasks ? { knownTasks: status.knownTasks as KnownTasks } : {}),
-      ...(status?.launching === true ? { launching: true } : {}),
       revisions: items.filter((i) => String(i.sk).startsWith(serviceKeys.revisionPrefix)).map(toRevisionRecord),
     };
   }
@@ -98,29 +99,19 @@ export class DynamoReconcileState {
     return found;
   }
 
-  /** Writes `write` under `lease`, or nothing at all; no call when there is nothing to write. */
-  async commit(name: string, write: ReconcileWrite, lease: Pick<Lease, 'name' | 'token'>): Promise<void> {
-    const actions = this.actionsOf(name, write);
-    if (actions.length === 0) return;
-    await writeFenced({ documents: this.db, tableName: this.tableName, lease }, actions);
-  }
-
   /**
-   * Marks the status item before RunTask (fenced, like every write of the holder): until the
-   * commit that records the new tasks replaces the item, the next reconcile cannot trust
-   * `knownTasks` and lists the service's tasks instead. No status item yet: nothing to mark, as
-   * there are no `knownTasks` to trust either.
+   * Writes `write` under `lease`, or nothing at all; no call when there is nothing to write.
+   * With `release`, the same transaction releases the lease unless a pass was asked for, and
+   * takes that pass otherwise (`writeFencedAndRelease`); 'held' when it did neither (nothing
+   * written, or no `release`): the lease is still held and no pass taken.
    */
-  async markLaunching(name: string, lease: Pick<Lease, 'name' | 'token'>): Promise<void> {
-    await writeFenced({ documents: this.db, tableName: this.tableName, lease }, [{
-      Update: {
-        TableName: this.tableName,
-        Key: itemKey(serviceKeys.partition(name), serviceKeys.status),
-        UpdateExpression: 'SET launching = :true',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':true': true },
-      },
-    }]);
+  async commit(name: string, write: ReconcileWrite, lease: Pick<Lease, 'name' | 'token' | 'holder'>, options: { release?: boolean } = {}): Promise<LeaseAfterCommit | 'held'> {
+    const actions = this.actionsOf(name, write);
+    if (actions.length === 0) return 'held';
+    const target = { documents: this.db, tableName: this.tableName, lease };
+    if (options.release) return writeFencedAndRelease(target, actions);
+    await writeFenced(target, actions);
+    return 'held';
   }
 
   /** Removes every item of a deleted service; the spec item goes last, and only while deleting. */
