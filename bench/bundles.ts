@@ -17,6 +17,8 @@ export const clients = [new DynamoDBClient({}), new ECSClient({}), new SQSClient
 
 export interface BundleFigures {
   name: string;
+  /** Bundled with the construct's `traceAwsCalls` on (the X-Ray SDK) rather than the default. */
+  traceAwsCalls: boolean;
   bytes: number;
   /** Packages bundled, by bytes of output, e.g. "@aws-sdk/client-ecs". */
   packages: Record<string, number>;
@@ -26,12 +28,13 @@ export interface BundleFigures {
 }
 
 /** One cold import in a fresh Node process with the Lambda's environment, in CPU milliseconds. */
-function importOnce(file: string): number {
+function importOnce(file: string, traceAwsCalls = false): number {
   // CPU time rather than wall time: on a shared machine other processes stretch the wall clock.
   const script = `const c = process.cpuUsage(); await import(${JSON.stringify(file)}); const d = process.cpuUsage(c); process.stdout.write(String((d.user + d.system) / 1000));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
-    env: { ...lambdaLikeEnvironment, PATH: process.env['PATH'], NODE_OPTIONS: '--enable-source-maps' },
+    // NODE_OPTIONS as CorralFunction sets it.
+    env: { ...lambdaLikeEnvironment, CORRAL_TRACE_AWS_CALLS: String(traceAwsCalls), PATH: process.env['PATH'], NODE_OPTIONS: '--enable-source-maps' },
   });
   return Number(out);
 }
@@ -40,25 +43,31 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /**
  * Import time of each function bundle against the reference, in one run: the rounds interleave
- * every bundle, so machine load shifts all of them alike, and the medians are compared.
+ * every bundle, so machine load shifts all of them alike, and the medians are compared. Each
+ * function is bundled as the stack deploys it by default and, with `traced`, also as it is with
+ * `traceAwsCalls` (for information: what that option costs).
  */
-export async function benchBundles(rounds = 15): Promise<{ referenceMs: number; bundles: BundleFigures[] }> {
+export async function benchBundles(rounds = 15, traced = true): Promise<{ referenceMs: number; bundles: BundleFigures[] }> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'corral-bench-bundles-'));
   try {
     const reference = await bundle({ stdin: { contents: referenceSource, resolveDir: projectRoot, loader: 'ts' } }, outdir, 'reference');
-    const built = await Promise.all(functionNames.map(async (name) => ({ name, ...(await bundle(functionEntry(name), outdir, name)) })));
-    const times = new Map<string, number[]>([['reference', []], ...built.map((b) => [b.name, []] as [string, number[]])]);
+    const variants = functionNames.flatMap((name) => (traced ? [false, true] : [false]).map((traceAwsCalls) => ({ name, traceAwsCalls })));
+    const built = await Promise.all(
+      variants.map(async (v) => ({ ...v, ...(await bundle(functionEntry(v.name), outdir, `${v.name}${v.traceAwsCalls ? '-traced' : ''}`, v)) })),
+    );
+    const referenceTimes: number[] = [];
+    const times = built.map(() => [] as number[]);
     for (let round = 0; round < rounds; round++) {
-      times.get('reference')!.push(importOnce(reference.file));
-      for (const b of built) times.get(b.name)!.push(importOnce(b.file));
+      referenceTimes.push(importOnce(reference.file));
+      built.forEach((b, i) => times[i]!.push(importOnce(b.file, b.traceAwsCalls)));
     }
-    const referenceMs = median(times.get('reference')!);
+    const referenceMs = median(referenceTimes);
     return {
       referenceMs,
-      bundles: built.map((b) => {
+      bundles: built.map((b, i) => {
         const packages = packagesOf(b.metafile);
-        const importMs = median(times.get(b.name)!);
-        return { name: b.name, bytes: Object.values(packages).reduce((sum, n) => sum + n, 0), packages, importMs, ratio: importMs / referenceMs };
+        const importMs = median(times[i]!);
+        return { name: b.name, traceAwsCalls: b.traceAwsCalls, bytes: Object.values(packages).reduce((sum, n) => sum + n, 0), packages, importMs, ratio: importMs / referenceMs };
       }),
     };
   } finally {

@@ -10,7 +10,7 @@ import { secretRoutes } from '../../lib/api/secret-routes.js';
 import { systemClock } from '../../lib/clock.js';
 import { functionObservability } from '../../lib/observability/function-observability.js';
 
-const { logger, metrics, tracer, clientOptions } = functionObservability('corral-api');
+const { logger, metrics, tracer, clientOptions } = await functionObservability('corral-api');
 const environment = readEnvironment();
 const clients = { ...createDynamoClients(clientOptions), secrets: createSecretsClient(clientOptions), cloudwatch: createCloudWatchClient(clientOptions) };
 

@@ -14,7 +14,7 @@ import { WakeUps } from '../../lib/dispatcher/wake-ups.js';
 import { functionObservability } from '../../lib/observability/function-observability.js';
 import { reconcilerDependencies } from '../../lib/reconciler/dependencies.js';
 
-const { logger, metrics, tracer, clientOptions } = functionObservability('corral-dispatcher');
+const { logger, metrics, tracer, clientOptions } = await functionObservability('corral-dispatcher');
 const environment = readEnvironment();
 const clients = {
   ...createDynamoClients(clientOptions),

@@ -5,7 +5,7 @@ import { functionObservability } from '../../lib/observability/function-observab
 import { reconcilerDependencies } from '../../lib/reconciler/dependencies.js';
 import { createReconcilerHandler } from '../../lib/reconciler/handler.js';
 
-const { logger, metrics, tracer, clientOptions } = functionObservability('corral-reconciler');
+const { logger, metrics, tracer, clientOptions } = await functionObservability('corral-reconciler');
 
 const clients = {
   ...createDynamoClients(clientOptions),

@@ -1,5 +1,6 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { createSecretsClient } from '../../lib/aws/clients.js';
+import { createConsumerRestarter, storeFromEnvironment } from '../../lib/aws/consumer-restarter.js';
 import { createSecretStore } from '../../lib/aws/secret-store.js';
 import { functionObservability } from '../../lib/observability/function-observability.js';
 import {
@@ -10,17 +11,16 @@ import {
   type RotationStepOutcome,
 } from '../../lib/rotation/index.js';
 
-const { logger, metrics, tracer, clientOptions } = functionObservability('corral-rotation');
+const { logger, metrics, tracer, clientOptions } = await functionObservability('corral-rotation');
 
 /**
  * The deployed defaults: clients from the SDK's default chain (AWS_ENDPOINT_URL redirects them
  * to LocalStack or the local endpoint), the random password strategy, and consumers restarted
  * through the state store. Built on the first invocation and reused by the warm container.
  */
-async function defaultDeps(): Promise<RotationHandlerDeps> {
-  const { createConsumerRestarter, storeFromEnvironment } = await import('../../lib/aws/consumer-restarter.js');
+function defaultDeps(): RotationHandlerDeps {
   return {
-    secrets: createSecretStore(clientOptions.capture(new SecretsManagerClient({}))),
+    secrets: createSecretStore(createSecretsClient(clientOptions)),
     strategy: randomPasswordStrategy,
     consumers: createConsumerRestarter(storeFromEnvironment(clientOptions)),
     logger,
@@ -29,9 +29,9 @@ async function defaultDeps(): Promise<RotationHandlerDeps> {
   };
 }
 
-let deployed: Promise<RotationHandler> | undefined;
+let deployed: RotationHandler | undefined;
 
 export async function handler(event: unknown, context: Context): Promise<RotationStepOutcome> {
-  deployed ??= defaultDeps().then(createRotationHandler);
-  return (await deployed)(event, context);
+  deployed ??= createRotationHandler(defaultDeps());
+  return deployed(event, context);
 }

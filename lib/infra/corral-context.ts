@@ -25,6 +25,8 @@ export interface CorralContext {
   readonly alarmEmail?: string;
   /** `false` leaves out Corral's alarms and dashboard. */
   readonly monitoring?: boolean;
+  /** `true` adds the functions' AWS SDK calls to their X-Ray traces (`CorralProps.traceAwsCalls`). */
+  readonly traceAwsCalls?: boolean;
 }
 
 export class CorralContextError extends Error {
@@ -43,6 +45,7 @@ export const contextKeys = {
   alarmNamePrefix: 'corral:alarmNamePrefix',
   alarmEmail: 'corral:alarmEmail',
   monitoring: 'corral:monitoring',
+  traceAwsCalls: 'corral:traceAwsCalls',
 } as const;
 
 export function readCorralContext(scope: Construct): CorralContext {
@@ -56,6 +59,7 @@ export function readCorralContext(scope: Construct): CorralContext {
     alarmNamePrefix: alarmPrefix(get(contextKeys.alarmNamePrefix)),
     alarmEmail: optionalString(get(contextKeys.alarmEmail), contextKeys.alarmEmail),
     monitoring: optionalBoolean(get(contextKeys.monitoring), contextKeys.monitoring),
+    traceAwsCalls: optionalBoolean(get(contextKeys.traceAwsCalls), contextKeys.traceAwsCalls),
   };
 }
 
@@ -136,6 +140,7 @@ export function corralPropsFromContext(scope: Construct, context: CorralContext)
     ...(context.alarmNamePrefix !== undefined ? { alarmNamePrefix: context.alarmNamePrefix } : {}),
     ...(context.alarmEmail ? { alarmEmail: context.alarmEmail } : {}),
     ...(context.monitoring !== undefined ? { monitoring: context.monitoring } : {}),
+    ...(context.traceAwsCalls !== undefined ? { traceAwsCalls: context.traceAwsCalls } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { traceAwsCallsVariable } from '../observability/trace-aws-calls.js';
 import { metricNamespace } from '../observability/metric-names.js';
 import { lambdaBundleSettings } from './bundle-settings.js';
 import { infraDefaults } from './defaults.js';
@@ -23,6 +24,13 @@ export interface CorralFunctionProps {
   /** Retention, key and removal policy of the function's log group. */
   readonly logs: LogSettings;
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Adds each AWS SDK call to the invocation's trace (Powertools Tracer, which bundles and loads
+   * the X-Ray SDK: about 125 KB and 20 ms of every cold start). Lambda traces the invocations
+   * either way.
+   * @default false (defaults.ts)
+   */
+  readonly traceAwsCalls?: boolean;
 }
 
 /**
@@ -30,8 +38,8 @@ export interface CorralFunctionProps {
  * local esbuild (never Docker), its own log group with a retention, and a role that may write
  * to that log group only (instead of the AWS managed AWSLambdaBasicExecutionRole, whose
  * `logs:*` on every group cdk-nag rightly flags). Tracing is active: Lambda samples and
- * starts each trace (or continues the caller's, such as API Gateway's) and Powertools Tracer
- * adds the AWS SDK calls to it.
+ * starts each trace (or continues the caller's, such as API Gateway's) with the invocation's
+ * init and run; with `traceAwsCalls`, Powertools Tracer adds the AWS SDK calls to it.
  */
 export class CorralFunction extends Construct {
   readonly function: NodejsFunction;
@@ -40,6 +48,8 @@ export class CorralFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: CorralFunctionProps) {
     super(scope, id);
+    const traceAwsCalls = props.traceAwsCalls ?? infraDefaults.traceAwsCalls;
+    const bundleSettings = lambdaBundleSettings({ traceAwsCalls });
     this.logGroup = corralLogGroup(this, 'Logs', props.logs);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -65,11 +75,12 @@ export class CorralFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: infraDefaults.powertoolsLogLevel,
         POWERTOOLS_METRICS_NAMESPACE: metricNamespace,
         NODE_OPTIONS: '--enable-source-maps',
+        // Also written into the bundle (lambdaBundleSettings); here for whoever reads the function's configuration.
+        [traceAwsCallsVariable]: String(traceAwsCalls),
         ...props.environment,
       },
       bundling: {
-        ...lambdaBundleSettings,
-        mainFields: [...lambdaBundleSettings.mainFields],
+        ...bundleSettings,
         format: OutputFormat.ESM,
         forceDockerBundling: false,
         externalModules: [],

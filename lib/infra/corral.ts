@@ -78,6 +78,7 @@ export class Corral extends Construct {
       description: 'Corral secret rotation (Secrets Manager four-step protocol)',
       ...settings.rotation,
       logs,
+      traceAwsCalls: props.traceAwsCalls,
       reservedConcurrentExecutions: props.reservedConcurrency.rotation,
       environment,
     });
@@ -88,6 +89,7 @@ export class Corral extends Construct {
       description: 'Corral desired-state API',
       ...settings.api,
       logs,
+      traceAwsCalls: props.traceAwsCalls,
       reservedConcurrentExecutions: props.reservedConcurrency.api,
       environment: withRotation,
     });
@@ -97,6 +99,7 @@ export class Corral extends Construct {
       description: 'Corral reconciler: makes ECS match desired state',
       ...settings.reconciler,
       logs,
+      traceAwsCalls: props.traceAwsCalls,
       reservedConcurrentExecutions: props.reservedConcurrency.reconciler,
       environment: withRotation,
     });
@@ -106,6 +109,7 @@ export class Corral extends Construct {
       description: 'Corral dispatcher: leader-elected singleton jobs and garbage collection',
       ...settings.dispatcher,
       logs,
+      traceAwsCalls: props.traceAwsCalls,
       reservedConcurrentExecutions: props.reservedConcurrency.dispatcher,
       environment: { ...environment, WAKE_UP_QUEUE_URL: this.queues.wakeUps.queueUrl },
     });

@@ -17,6 +17,12 @@ export const infraDefaults = {
   serviceLogGroupPrefix: '/corral/services/',
   logRetention: RetentionDays.ONE_MONTH,
   powertoolsLogLevel: 'INFO',
+  /**
+   * Off: the X-Ray SDK that puts each AWS call in a trace costs every cold start about 20 ms
+   * (a fifth of the import of three SDK clients) and hooks every promise; Lambda and the API
+   * stage trace each request and invocation without it.
+   */
+  traceAwsCalls: false,
   functions: {
     api: { memorySize: 512, timeout: Duration.seconds(29) },
     reconciler: { memorySize: 512, timeout: Duration.seconds(60) },

@@ -22,4 +22,13 @@ describe.each([
     expect(clientPackages.filter((p) => packages[p] !== undefined).sort()).toEqual([...clients].sort());
     expect(Object.keys(packages).filter((p) => p === 'ajv' || p === 'fast-uri')).toEqual([]);
   });
+
+  it('carries the X-Ray SDK only with traceAwsCalls', async () => {
+    const untraced = packagesOf((await bundle(functionEntry(name), outdir, name)).metafile);
+    const traced = packagesOf((await bundle(functionEntry(name), outdir, `${name}-traced`, { traceAwsCalls: true })).metafile);
+    // The handlers' captureLambdaHandler middleware is Powertools Tracer's too, but needs no X-Ray SDK.
+    const xray = (packages: Record<string, number>) => ['aws-xray-sdk-core', 'cls-hooked'].filter((p) => packages[p] !== undefined);
+    expect(xray(untraced)).toEqual([]);
+    expect(xray(traced)).toEqual(['aws-xray-sdk-core', 'cls-hooked']);
+  });
 });

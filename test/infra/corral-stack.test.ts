@@ -257,4 +257,11 @@ describe('monitoring from context', () => {
     expect(Object.keys(silent.findOutputs('*'))).not.toContain('AlarmTopicArn');
     expect(() => synthCorral({ context: { 'corral:monitoring': 'off' } })).toThrow(/corral:monitoring must be true or false/);
   });
+
+  it('corral:traceAwsCalls=true has every function trace its AWS SDK calls', () => {
+    const traced = synthCorral({ context: { 'corral:traceAwsCalls': 'true' } }).template;
+    const functions = Object.values(traced.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^Corral ') } }));
+    expect(functions.map((fn) => fn['Properties'].Environment.Variables.CORRAL_TRACE_AWS_CALLS)).toEqual(['true', 'true', 'true', 'true']);
+    expect(() => synthCorral({ context: { 'corral:traceAwsCalls': 'yes' } })).toThrow(/corral:traceAwsCalls must be true or false/);
+  });
 });

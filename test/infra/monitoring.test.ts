@@ -123,11 +123,18 @@ describe('tracing and partial batch failures', () => {
     corral = synth();
   });
 
-  it('traces every function actively, and the API stage', () => {
+  it('traces every function actively, and the API stage; AWS SDK calls only with traceAwsCalls', () => {
+    const variablesOf = (template: Template) =>
+      Object.values(corralFunctions(template)).map((fn) => (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables);
     const functions = Object.values(corralFunctions(corral.template));
     expect(functions).toHaveLength(4);
     for (const fn of functions) expect(fn.Properties['TracingConfig']).toEqual({ Mode: 'Active' });
     corral.template.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: true });
+    expect(variablesOf(corral.template).map((v) => v['CORRAL_TRACE_AWS_CALLS'])).toEqual(['false', 'false', 'false', 'false']);
+
+    const traced = synth(() => ({ traceAwsCalls: true })).template;
+    expect(variablesOf(traced).map((v) => v['CORRAL_TRACE_AWS_CALLS'])).toEqual(['true', 'true', 'true', 'true']);
+    for (const fn of Object.values(corralFunctions(traced))) expect(fn.Properties['TracingConfig']).toEqual({ Mode: 'Active' });
   });
 
   it('has the reconciler report item failures on both its stream and its queue', () => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { build, type Metafile, type StdinOptions } from 'esbuild';
-import { esbuildOptionsFor } from '../../lib/infra/bundle-settings.js';
+import { esbuildOptionsFor, type BundleChoices } from '../../lib/infra/bundle-settings.js';
+import { infraDefaults } from '../../lib/infra/defaults.js';
 
 /** Bundle bytes per npm package ("own" for Corral's code). */
 export function packagesOf(metafile: Metafile): Record<string, number> {
@@ -14,9 +15,14 @@ export function packagesOf(metafile: Metafile): Record<string, number> {
   return packages;
 }
 
-/** Bundles an entry exactly as CorralFunction does; returns the file and its metafile. */
-export async function bundle(entry: string | { stdin: StdinOptions }, outdir: string, name: string): Promise<{ file: string; metafile: Metafile }> {
+/** Bundles an entry exactly as CorralFunction does (by default, as the stack's defaults do); returns the file and its metafile. */
+export async function bundle(
+  entry: string | { stdin: StdinOptions },
+  outdir: string,
+  name: string,
+  choices: BundleChoices = { traceAwsCalls: infraDefaults.traceAwsCalls },
+): Promise<{ file: string; metafile: Metafile }> {
   const file = path.join(outdir, name, 'index.mjs');
-  const result = await build({ ...esbuildOptionsFor(file), ...(typeof entry === 'string' ? { entryPoints: [entry] } : entry) });
+  const result = await build({ ...esbuildOptionsFor(file, choices), ...(typeof entry === 'string' ? { entryPoints: [entry] } : entry) });
   return { file, metafile: result.metafile! };
 }

@@ -12,6 +12,17 @@ export const lambdaLikeEnvironment = {
   TASK_ROLE_ARN: 'arn:aws:iam::123456789012:role/task',
   LOG_GROUP_PREFIX: '/corral/services/',
   ROTATION_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:rotation',
+  ALARM_NAME_PREFIX: 'corral-',
   POWERTOOLS_SERVICE_NAME: 'corral-api',
   POWERTOOLS_LOG_LEVEL: 'INFO',
+  POWERTOOLS_METRICS_NAMESPACE: 'Corral',
+  CORRAL_TRACE_AWS_CALLS: 'false',
+  // The runtime's own: Powertools Tracer and the X-Ray SDK look at the first three.
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  LAMBDA_TASK_ROOT: '/var/task',
+  _HANDLER: 'index.handler',
+  AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
+  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+  TZ: ':UTC',
 };
