@@ -6,6 +6,7 @@ import { readEnvironment } from '../../lib/aws/environment.js';
 import { createTrafficPorts } from '../../lib/aws/traffic-clients.js';
 import { LeaderElector } from '../../lib/aws/leader-election.js';
 import { DynamoLeaseStore } from '../../lib/aws/lease-store.js';
+import { DynamoSweepProgress } from '../../lib/aws/sweep-progress.js';
 import { SqsWakeUpQueue } from '../../lib/aws/wake-up-queue.js';
 import { systemClock } from '../../lib/clock.js';
 import { createDispatcherHandler } from '../../lib/dispatcher/handler.js';
@@ -34,7 +35,10 @@ const wakeUps = new WakeUps(new SqsWakeUpQueue(clients.sqs, environment.wakeUpQu
 export const handler = createDispatcherHandler({
   elector: new LeaderElector({ store: leases, name: 'dispatcher', holder: randomUUID() }),
   wakeUpElector: new LeaderElector({ store: leases, name: 'dispatcher', holder: randomUUID(), waitOutObservedLease: false }),
-  tasks: singletonTasks({ reconciler, holder: 'dispatcher', jobs, wakeUps }),
+  tasks: singletonTasks({
+    reconciler, holder: 'dispatcher', jobs, wakeUps,
+    sweepProgress: (lease) => new DynamoSweepProgress(clients.documents, environment.tableName, lease),
+  }),
   jobs,
   wakeUps,
   clock: systemClock,

@@ -14,12 +14,22 @@ export interface ContainerRuntime {
   stopTask(taskArn: string, reason: string): Promise<void>;
   /** Every task ARN with that desired status (and `startedBy`, if given), all pages. */
   listTaskArns(query: ListTaskArnsQuery): Promise<string[]>;
-  /** Describes tasks, 100 a call; tasks ECS no longer knows are left out. */
+  /** One ListTasks call: up to 100 ARNs, and the token of the next page if there is one. */
+  listTaskPage(query: ListTaskArnsQuery, nextToken?: string): Promise<TaskPage>;
+  /**
+   * Describes tasks, 100 a call; tasks ECS no longer knows are left out. A task this runtime
+   * has already seen STOPPED is answered from memory (it cannot change any more), not asked for.
+   */
   describeTasks(taskArns: readonly string[]): Promise<ObservedTask[]>;
+  /** Whether `describeTasks` answers this task from memory (it was seen STOPPED), without a call. */
+  remembersStopped(taskArn: string): boolean;
   /** Running and recently stopped tasks started by `startedBy`. */
   observe(startedBy: string): Promise<ObservedTask[]>;
-  /** Running and recently stopped tasks of the whole cluster, grouped by `startedBy`. */
-  observeCluster(): Promise<Map<string, ObservedTask[]>>;
+}
+
+export interface TaskPage {
+  taskArns: string[];
+  nextToken?: string;
 }
 
 export interface RunTasksRequest {

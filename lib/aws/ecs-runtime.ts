@@ -17,6 +17,7 @@ import {
   type ObservedTask,
   type RunTasksRequest,
   type RunTasksResult,
+  type TaskPage,
 } from './container-runtime.js';
 import { ContainerRuntimeError, isTaskNotFound, mapEcsError } from './ecs-errors.js';
 import { StoppedTaskMemory } from './stopped-tasks.js';
@@ -137,27 +138,33 @@ export class EcsContainerRuntime implements ContainerRuntime {
     const arns: string[] = [];
     let nextToken: string | undefined;
     do {
-      const output = await this.call('ListTasks', () =>
-        this.ecs.send(
-          new ListTasksCommand({
-            cluster: this.options.cluster,
-            // ECS requires startedBy to be the only filter besides desiredStatus.
-            ...(query.startedBy === undefined ? {} : { startedBy: query.startedBy }),
-            desiredStatus: query.desiredStatus,
-            maxResults: pageSize,
-            ...(nextToken === undefined ? {} : { nextToken }),
-          }),
-        ),
-      );
-      arns.push(...(output.taskArns ?? []));
-      nextToken = output.nextToken;
+      const page = await this.listTaskPage(query, nextToken);
+      arns.push(...page.taskArns);
+      nextToken = page.nextToken;
     } while (nextToken);
     return arns;
   }
 
+  async listTaskPage(query: ListTaskArnsQuery, nextToken?: string): Promise<TaskPage> {
+    const output = await this.call('ListTasks', () =>
+      this.ecs.send(
+        new ListTasksCommand({
+          cluster: this.options.cluster,
+          // ECS requires startedBy to be the only filter besides desiredStatus.
+          ...(query.startedBy === undefined ? {} : { startedBy: query.startedBy }),
+          desiredStatus: query.desiredStatus,
+          maxResults: pageSize,
+          ...(nextToken === undefined ? {} : { nextToken }),
+        }),
+      ),
+    );
+    return { taskArns: output.taskArns ?? [], ...(output.nextToken ? { nextToken: output.nextToken } : {}) };
+  }
+
   async describeTasks(taskArns: readonly string[]): Promise<ObservedTask[]> {
+    const { known, unknown } = this.stopped.recall(taskArns);
     const batches: string[][] = [];
-    for (let i = 0; i < taskArns.length; i += pageSize) batches.push(taskArns.slice(i, i + pageSize));
+    for (let i = 0; i < unknown.length; i += pageSize) batches.push(unknown.slice(i, i + pageSize));
     const described = await mapWithConcurrency(batches, this.options.describeConcurrency, async (tasks) => {
       const output = await this.call('DescribeTasks', () =>
         this.ecs.send(new DescribeTasksCommand({ cluster: this.options.cluster, tasks, include: ['TAGS'] })),
@@ -174,33 +181,16 @@ export class EcsContainerRuntime implements ContainerRuntime {
       }
       return (output.tasks ?? []).map(toObservedTask);
     });
-    return described.flat();
+    this.stopped.remember(described.flat());
+    return [...known, ...described.flat()];
+  }
+
+  remembersStopped(taskArn: string): boolean {
+    return this.stopped.has(taskArn);
   }
 
   async observe(startedBy: string): Promise<ObservedTask[]> {
-    return this.describeListed(await this.listBothStatuses(startedBy));
-  }
-
-  async observeCluster(): Promise<Map<string, ObservedTask[]>> {
-    const listed = await this.listBothStatuses(undefined);
-    this.stopped.keepOnly(new Set(listed));
-    const byStartedBy = new Map<string, ObservedTask[]>();
-    for (const task of await this.describeListed(listed)) {
-      // Tasks nobody named (started from the console, say) are not Corral's to manage.
-      if (task.startedBy === undefined) continue;
-      const group = byStartedBy.get(task.startedBy);
-      if (group === undefined) byStartedBy.set(task.startedBy, [task]);
-      else group.push(task);
-    }
-    return byStartedBy;
-  }
-
-  /** Listed tasks described, except stopped ones described before (they cannot have changed). */
-  private async describeListed(arns: string[]): Promise<ObservedTask[]> {
-    const { known, unknown } = this.stopped.recall(arns);
-    const described = await this.describeTasks(unknown);
-    this.stopped.remember(described);
-    return [...known, ...described];
+    return this.describeTasks(await this.listBothStatuses(startedBy));
   }
 
   /**
@@ -208,7 +198,7 @@ export class EcsContainerRuntime implements ContainerRuntime {
    * a task that existed before the first listing is in at least one of the two (in both if it
    * was stopped in between; duplicates are dropped).
    */
-  private async listBothStatuses(startedBy: string | undefined): Promise<string[]> {
+  private async listBothStatuses(startedBy: string): Promise<string[]> {
     const running = await this.listTaskArns({ startedBy, desiredStatus: 'RUNNING' });
     const stopped = await this.listTaskArns({ startedBy, desiredStatus: 'STOPPED' });
     return [...new Set([...running, ...stopped])];

@@ -1,4 +1,6 @@
 import type { JobStore } from '../aws/job-store.js';
+import type { SweepProgress } from '../aws/sweep-progress.js';
+import type { Lease } from '../core/lease/index.js';
 import { jobsSingletonTask } from '../jobs/jobs-task.js';
 import type { ReconcilerDependencies } from '../reconciler/runner.js';
 import { sweep } from '../reconciler/sweep.js';
@@ -15,6 +17,8 @@ export function singletonTasks(deps: {
   holder: string;
   jobs: JobStore;
   wakeUps: WakeUps;
+  /** Where the leader's sweep keeps its position between ticks, written under its lease. */
+  sweepProgress: (lease: Lease) => SweepProgress;
 }): SingletonTask[] {
   return [
     jobsSingletonTask({
@@ -29,7 +33,7 @@ export function singletonTasks(deps: {
     {
       name: 'sweep',
       run: async (lease) => {
-        const result = await sweep({ ...deps.reconciler, holder: `${deps.holder}/${lease.token}` });
+        const result = await sweep({ ...deps.reconciler, holder: `${deps.holder}/${lease.token}` }, deps.sweepProgress(lease));
         for (const failure of result.failed) {
           deps.reconciler.logger.warn('sweep could not reconcile a service', { corralService: failure.service, errorName: failure.error.name, errorMessage: failure.error.message });
         }

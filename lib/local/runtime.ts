@@ -24,6 +24,7 @@ import { WakeUps } from '../dispatcher/wake-ups.js';
 import { isJobTaskEvent } from '../jobs/task-events.js';
 import { BusWakeUpQueue } from './bus-wake-up-queue.js';
 import { singletonTasks } from '../dispatcher/singleton-tasks.js';
+import { DynamoSweepProgress, sweepFromTheStart } from '../aws/sweep-progress.js';
 import { sweep } from '../reconciler/sweep.js';
 import { randomPasswordStrategy } from '../rotation/index.js';
 import { createRotationHandler } from '../rotation/index.js';
@@ -164,7 +165,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const handler = createDispatcherHandler({
       elector: elector(true),
       wakeUpElector: elector(false),
-      tasks: singletonTasks({ reconciler: { ...reconcilerDeps, logger: dispatcherLogger, metrics: dispatcherMetrics }, holder: 'dispatcher', jobs, wakeUps }),
+      tasks: singletonTasks({
+        reconciler: { ...reconcilerDeps, logger: dispatcherLogger, metrics: dispatcherMetrics }, holder: 'dispatcher', jobs, wakeUps,
+        sweepProgress: (lease) => new DynamoSweepProgress(clients.documents, tableName, lease),
+      }),
       jobs,
       wakeUps,
       clock,
@@ -200,7 +204,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     // One process, so no leader election is needed for this first pass (a killed predecessor may
     // still hold the dispatcher lease for a few seconds).
-    if (options.sweepAtStart) void bus.track(sweep({ ...reconcilerDeps, holder: `startup-${randomUUID()}` }));
+    if (options.sweepAtStart) void bus.track(sweep({ ...reconcilerDeps, holder: `startup-${randomUUID()}` }, sweepFromTheStart()));
 
     const rotation = createRotationHandler({
       secrets,

@@ -44,7 +44,7 @@ export interface ReconcileDependencies {
   metrics: MetricsRecorder;
   taskDefinitions: TaskDefinitionSettings;
   lease: HeldLease;
-  /** The sweep's cluster listing of this service's tasks; looked at afresh before acting on it. */
+  /** The sweep's observation of this service's tasks; looked at afresh before acting on it. */
   snapshot?: EcsTask[];
   /** Tasks the triggering events named (ECS task state changes): described along with the known ones. */
   taskArns?: readonly string[];
@@ -152,7 +152,7 @@ interface PlanningView {
 
 /**
  * Whether the sweep must reconcile a service under its lease, decided without the lease from
- * the sweep's batched status read and its cluster snapshot: the same plan `reconcile` makes,
+ * the sweep's batched status read and its observation of the tasks: the same plan `reconcile` makes,
  * from the revisions digest on the status item. Anything this cannot judge — no status yet, a
  * digest of another generation, a rollout that alarms may gate, a traffic resource in doubt —
  * answers yes, and `reconcile` reads everything afresh and plans again before writing, so this

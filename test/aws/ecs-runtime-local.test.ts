@@ -97,17 +97,23 @@ describe('EcsContainerRuntime against the local ECS emulator', () => {
     await runtime.stopTask('arn:aws:ecs:us-east-1:000000000000:task/corral/0123456789abcdef0123456789abcdef', 'unknown');
 
     calls.reset();
-    const cluster = await runtime.observeCluster();
+    const webTasks = await runtime.observe(serviceStartedBy('web'));
     expect(Object.fromEntries(calls.byOperation)).toEqual({ ListTasks: 2, DescribeTasks: 1 });
-    expect([...cluster.keys()].sort()).toEqual(['corral/api', 'corral/web']);
-    expect(cluster.get('corral/api')).toHaveLength(1);
-    const stopped = cluster.get('corral/web')!.find((t) => t.taskArn === victim.taskArn)!;
+    const stopped = webTasks.find((t) => t.taskArn === victim.taskArn)!;
     expect(stopped).toMatchObject({
       lastStatus: 'STOPPED',
       desiredStatus: 'STOPPED',
       stopCode: 'UserInitiated',
       stoppedReason: 'scaled down from 3 to 2',
     });
-    expect(cluster.get('corral/web')!.filter((t) => t.lastStatus === 'RUNNING')).toHaveLength(2);
+    expect(webTasks.filter((t) => t.lastStatus === 'RUNNING')).toHaveLength(2);
+
+    // Seen STOPPED once, it is not asked about again; the whole cluster lists in one page a status.
+    calls.reset();
+    await runtime.describeTasks([victim.taskArn]);
+    expect(Object.fromEntries(calls.byOperation)).toEqual({});
+    const page = await runtime.listTaskPage({ desiredStatus: 'RUNNING' });
+    expect(page.taskArns).toHaveLength(3);
+    expect(page.nextToken).toBeUndefined();
   });
 });

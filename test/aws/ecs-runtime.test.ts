@@ -65,49 +65,45 @@ function fakeCluster(ecs: ReturnType<typeof mockClient>, tasks: Task[]): void {
 describe('EcsContainerRuntime', () => {
   const client = new ECSClient({ region: 'us-east-1' });
   const ecs = mockClient(client);
-  const runtime = new EcsContainerRuntime(client, options);
+  // A fresh runtime a test: it remembers the stopped tasks it has described.
+  let runtime: EcsContainerRuntime;
 
-  beforeEach(() => ecs.reset());
+  beforeEach(() => {
+    ecs.reset();
+    runtime = new EcsContainerRuntime(client, options);
+  });
 
-  describe('observeCluster', () => {
-    it('makes the minimum of calls: ceil(n/100) ListTasks per status and ceil(n/100) DescribeTasks', async () => {
-      const services = ['a', 'b', 'c'];
-      const tasks = Array.from({ length: 500 }, (_, i) =>
-        task(i, {
-          startedBy: `corral/${services[i % 3]}`,
-          desiredStatus: i < 250 ? 'RUNNING' : 'STOPPED',
-          lastStatus: i < 250 ? 'RUNNING' : 'STOPPED',
-        }),
+  describe('listTaskPage', () => {
+    it('makes one ListTasks call of at most 100 and hands back the next token', async () => {
+      fakeCluster(ecs, Array.from({ length: 250 }, (_, i) => task(i, { startedBy: `corral/s${i % 3}` })));
+      const first = await runtime.listTaskPage({ desiredStatus: 'RUNNING' });
+      expect(first.taskArns).toHaveLength(100);
+      expect(first.nextToken).toBeDefined();
+      const second = await runtime.listTaskPage({ desiredStatus: 'RUNNING' }, first.nextToken);
+      const third = await runtime.listTaskPage({ desiredStatus: 'RUNNING' }, second.nextToken);
+      expect(third.taskArns).toHaveLength(50);
+      expect(third.nextToken).toBeUndefined();
+      const lists = ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input);
+      expect(lists).toHaveLength(3);
+      expect(lists.every((i) => i.startedBy === undefined && i.maxResults === 100 && i.cluster === cluster)).toBe(true);
+    });
+  });
+
+  describe('describeTasks', () => {
+    it('describes 100 a call and a stopped task only once', async () => {
+      const tasks = Array.from({ length: 150 }, (_, i) =>
+        task(i, { startedBy: 'corral/a', desiredStatus: i < 100 ? 'RUNNING' : 'STOPPED', lastStatus: i < 100 ? 'RUNNING' : 'STOPPED' }),
       );
       fakeCluster(ecs, tasks);
-
-      const groups = await runtime.observeCluster();
-
-      const lists = ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input);
-      expect(lists.filter((i) => i.desiredStatus === 'RUNNING')).toHaveLength(3);
-      expect(lists.filter((i) => i.desiredStatus === 'STOPPED')).toHaveLength(3);
-      expect(lists.every((i) => i.startedBy === undefined && i.maxResults === 100 && i.cluster === cluster)).toBe(true);
-      const describes = ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input);
-      expect(describes).toHaveLength(5);
-      expect(describes.every((i) => i.include?.includes('TAGS'))).toBe(true);
-
-      expect([...groups.keys()].sort()).toEqual(['corral/a', 'corral/b', 'corral/c']);
-      expect(groups.get('corral/a')!.map((t) => t.taskArn).sort()).toEqual(
-        tasks.filter((t) => t.startedBy === 'corral/a').map((t) => t.taskArn).sort(),
-      );
-    });
-
-    it('lists an idle cluster with one call per status and describes nothing', async () => {
-      fakeCluster(ecs, []);
-      expect((await runtime.observeCluster()).size).toBe(0);
-      expect(ecs.commandCalls(ListTasksCommand)).toHaveLength(2);
-      expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(0);
-    });
-
-    it('leaves out tasks nobody started by name', async () => {
-      fakeCluster(ecs, [task(1, { startedBy: 'corral/web' }), task(2)]);
-      const groups = await runtime.observeCluster();
-      expect([...groups.keys()]).toEqual(['corral/web']);
+      const arns = tasks.map((t) => t.taskArn!);
+      expect(await runtime.describeTasks(arns)).toHaveLength(150);
+      expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(2);
+      expect(ecs.commandCalls(DescribeTasksCommand).every((c) => c.args[0].input.include?.includes('TAGS'))).toBe(true);
+      ecs.resetHistory();
+      const again = await runtime.describeTasks(arns);
+      expect(again.filter((t) => t.lastStatus === 'STOPPED')).toHaveLength(50);
+      // Only the 100 running ones are asked about again.
+      expect(ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks?.length)).toEqual([100]);
     });
   });
 

@@ -2,6 +2,7 @@ import { ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileService } from '../../lib/reconciler/runner.js';
+import { sweepFromTheStart } from '../../lib/aws/sweep-progress.js';
 import { sweep } from '../../lib/reconciler/sweep.js';
 import { call } from '../support/http.js';
 import { getService, startTestRuntime, type TestRuntime } from '../support/local-mode.js';
@@ -13,7 +14,7 @@ const replicas = 10;
 /** The calls one sweep makes, by operation, counted by the local endpoint. */
 async function sweepCalls(rt: TestRuntime): Promise<{ calls: Record<string, number>; reconciled: number }> {
   rt.aws.resetStats();
-  const result = await sweep({ ...rt.reconcilerDeps, holder: `sweep-${Math.random()}` });
+  const result = await sweep({ ...rt.reconcilerDeps, holder: `sweep-${Math.random()}` }, sweepFromTheStart());
   expect(result.failed).toEqual([]);
   return { calls: rt.aws.stats().byOperation, reconciled: result.reconciled };
 }

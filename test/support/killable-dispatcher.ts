@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoSweepProgress } from '../../lib/aws/sweep-progress.js';
 import { JobStore } from '../../lib/aws/job-store.js';
 import { LeaderElector } from '../../lib/aws/leader-election.js';
 import { createDispatcherHandler, type DispatcherEvent } from '../../lib/dispatcher/handler.js';
@@ -27,7 +28,10 @@ export function killableDispatcher(runtime: LocalRuntime, killAfter: number): {
   const handler = createDispatcherHandler({
     elector: elector(true),
     wakeUpElector: elector(false),
-    tasks: singletonTasks({ reconciler: { ...killed.deps, logger }, holder: 'dispatcher', jobs, wakeUps }),
+    tasks: singletonTasks({
+      reconciler: { ...killed.deps, logger }, holder: 'dispatcher', jobs, wakeUps,
+      sweepProgress: (lease) => new DynamoSweepProgress(killed.clients.documents, runtime.tableName, lease),
+    }),
     jobs,
     wakeUps,
     clock: runtime.clock,

@@ -33,6 +33,7 @@ export type KnownTasks = Record<string, number>;
 export interface StoredStatus {
   status: ServiceStatus;
   planning?: PlanningDigest;
+  knownTasks?: KnownTasks;
 }
 
 /** Everything a reconcile writes, in one fenced transaction. */
@@ -94,7 +95,12 @@ export class DynamoReconcileState {
     const found = new Map<string, StoredStatus>();
     for (const item of await batchGetItems(this.db, this.tableName, keys, { consistent: false })) {
       const name = serviceKeys.serviceOf(String(item.pk));
-      if (name !== undefined) found.set(name, { status: toStatusRecord(item).status, ...(item.planning ? { planning: item.planning as PlanningDigest } : {}) });
+      if (name === undefined) continue;
+      found.set(name, {
+        status: toStatusRecord(item).status,
+        ...(item.planning ? { planning: item.planning as PlanningDigest } : {}),
+        ...(item.knownTasks ? { knownTasks: item.knownTasks as KnownTasks } : {}),
+      });
     }
     return found;
   }
