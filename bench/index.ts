@@ -36,7 +36,7 @@ for (const services of [10, 100, 1_000]) {
   console.log(`  ${String(services).padStart(5)} services, ${s.tasks} tasks (${s.stoppedTasks} stopped), ${s.reconciled} reconciled under a lease: ${ecs} ECS calls (minimum ${s.minimumCalls}, ${overhead >= 0 ? '+' : ''}${fmt(overhead, 1)}%), ${dynamoCalls(s.byOperation)} DynamoDB calls (${dynamoWrites(s.byOperation)} writes); sweep wall ${fmt(s.wallMs, 0)} ms`);
   console.log(`        ${JSON.stringify(s.byOperation)}${s.throttled ? ' (ECS throttled it)' : ''}`);
   if (services === 1_000) reportAtMost('steady-state sweep ECS calls over the minimum, 1,000 services', overhead, 10, '%', 1);
-  if (services === 100) {
+  if (services === 100 && s.idleTick) {
     reportAtMost('converged sweep of 100 services: DynamoDB calls', dynamoCalls(s.byOperation), 5, '', 0);
     reportAtMost('converged sweep of 100 services: DynamoDB writes', dynamoWrites(s.byOperation), 0, '', 0);
     const bill = idleBill(s.idleTick);

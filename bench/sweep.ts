@@ -1,6 +1,6 @@
 import { reconcileService, type ReconcilerDependencies } from '../lib/reconciler/runner.js';
 import { sweep, sweepDefaults, type SweepOptions, type SweepResult } from '../lib/reconciler/sweep.js';
-import { DynamoSweepProgress, sweepFromTheStart } from '../lib/aws/sweep-progress.js';
+import { DynamoSweepProgress, sweepFromTheStart, type SweepProgress } from '../lib/aws/sweep-progress.js';
 import { startLocalRuntime, zeroDelays, type LocalRuntime } from '../lib/local/runtime.js';
 import type { Clock } from '../lib/clock.js';
 import type { VirtualClock } from '../lib/local/virtual-clock.js';
@@ -21,8 +21,12 @@ export interface SweepFigures {
   byOperation: ByOperation;
   minimumCalls: number;
   wallMs: number;
-  /** One whole dispatcher tick on the same fleet (leader lease, jobs pass, sweep), for the idle bill. */
-  idleTick: IdleTick;
+  /**
+   * One whole dispatcher tick on the same fleet (leader lease, jobs pass, sweep), for the idle
+   * bill; fleets of up to 100 services only, whose sweep fits the pace's burst (a larger one
+   * would wait for virtual time that nothing moves on during the tick).
+   */
+  idleTick?: IdleTick;
   /** ECS throttled the measured sweep (it ran under `ecsRateLimits: "aws"`). */
   throttled: boolean;
   /** The fleet swept at a tenth of the default pace, as a fleet ten times larger would be (`scaledBudget`). */
@@ -51,7 +55,7 @@ const tenthBudget: SweepOptions = {
  * clock on by its length (firing whatever else falls due, ECS's token buckets refilling with it),
  * so the figures are what the sweep would do against ECS's real buckets in real time.
  */
-async function sweepOnTheClock(rt: LocalRuntime, deps: ReconcilerDependencies, progress: DynamoSweepProgress, options: SweepOptions = sweepDefaults): Promise<SweepResult> {
+async function sweepOnTheClock(rt: LocalRuntime, deps: ReconcilerDependencies, progress: SweepProgress, options: SweepOptions = sweepDefaults): Promise<SweepResult> {
   const clock = rt.clock as VirtualClock;
   const waiting: Clock = {
     now: () => clock.now(),
@@ -63,7 +67,7 @@ async function sweepOnTheClock(rt: LocalRuntime, deps: ReconcilerDependencies, p
     },
     clearTimeout: (timer) => clock.clearTimeout(timer),
   };
-  return sweep({ ...deps, clock: waiting }, progress, options);
+  return sweep({ ...deps, clock: waiting }, { progress }, options);
 }
 
 /** The sweep's position item, under a lease of the bench's own (taken before any counting starts). */
@@ -91,7 +95,7 @@ export async function benchSweep(services: number, replicas: number, scaledBudge
     }
     await rt.bus.runFor(clock, 5_000);
     const deps = { ...rt.reconcilerDeps, holder: 'bench' };
-    await sweep(deps, sweepFromTheStart());
+    await sweepOnTheClock(rt, deps, sweepFromTheStart());
     // Churn: one task of every tenth service stops; the next sweeps replace it and settle.
     for (const name of names.filter((_, i) => i % 10 === 0)) {
       const listed = await rt.clients.ecs.send(new ListTasksCommand({ cluster: rt.clusterName, startedBy: `corral/${name}`, maxResults: 1 }));
@@ -99,7 +103,7 @@ export async function benchSweep(services: number, replicas: number, scaledBudge
     }
     for (let round = 0; round < 3; round++) {
       await rt.bus.runFor(clock, 5_000);
-      await sweep(deps, sweepFromTheStart());
+      await sweepOnTheClock(rt, deps, sweepFromTheStart());
     }
     // From here ECS throttles as AWS does: the sweep paces itself below its token buckets.
     await fetch(`${rt.awsUrl}/_corral/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ecsRateLimits: 'aws' }) });
@@ -117,31 +121,14 @@ export async function benchSweep(services: number, replicas: number, scaledBudge
       stoppedTasks += page.taskArns?.length ?? 0;
       nextToken = page.nextToken;
     } while (nextToken);
-    // One whole tick as the schedule fires it, then the sizes of what it read.
-    await resetStats(rt.awsUrl);
-    const tickStart = performance.now();
-    await rt.createDispatcher()({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(clock.now()).toISOString() } as ScheduledEvent);
-    const tickWallMs = performance.now() - tickStart;
-    const tickCalls = await readStats(rt.awsUrl);
-    const sizes = { spec: [] as number[], status: [] as number[] };
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await rt.clients.documents.send(new ScanCommand({ TableName: rt.tableName, ExclusiveStartKey: startKey }));
-      for (const item of page.Items ?? []) {
-        if (!String(item.pk).startsWith('service#')) continue;
-        // JSON text: a little above DynamoDB's own item size (names + values), so never an underestimate.
-        if (item.sk === 'spec') sizes.spec.push(Buffer.byteLength(JSON.stringify(item)));
-        if (item.sk === 'status') sizes.status.push(Buffer.byteLength(JSON.stringify(item)));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const idleTick = services <= 100 ? await measureIdleTick(rt) : undefined;
     const pages = (n: number) => Math.max(1, Math.ceil(n / 100));
     const live = result.tasks - stoppedTasks;
     return {
       services, tasks: result.tasks, stoppedTasks, reconciled: result.reconciled, byOperation, throttled: result.throttled,
       ...(scaled ? { scaled } : {}),
       minimumCalls: pages(live) + pages(stoppedTasks) + Math.ceil(live / 100), wallMs,
-      idleTick: { calls: tickCalls, specBytes: sizes.spec, statusBytes: sizes.status, wallMs: tickWallMs, lambdaMemoryGb: 0.5 },
+      ...(idleTick ? { idleTick } : {}),
     };
   } finally {
     await rt.close();
@@ -171,4 +158,27 @@ async function sweepsAtATenth(rt: LocalRuntime, deps: ReconcilerDependencies, pr
     await rt.bus.runFor(clock, 15_000);
   }
   return { maxReadsPerSweep, sweepsToPlanAll, sweepsToList, throttled };
+}
+
+/** One whole tick as the schedule fires it, then the sizes of what it read. */
+async function measureIdleTick(rt: LocalRuntime): Promise<IdleTick> {
+  const clock = rt.clock as VirtualClock;
+  await resetStats(rt.awsUrl);
+  const tickStart = performance.now();
+  await rt.createDispatcher()({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(clock.now()).toISOString() } as ScheduledEvent);
+  const tickWallMs = performance.now() - tickStart;
+  const tickCalls = await readStats(rt.awsUrl);
+  const sizes = { spec: [] as number[], status: [] as number[] };
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await rt.clients.documents.send(new ScanCommand({ TableName: rt.tableName, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? []) {
+      if (!String(item.pk).startsWith('service#')) continue;
+      // JSON text: a little above DynamoDB's own item size (names + values), so never an underestimate.
+      if (item.sk === 'spec') sizes.spec.push(Buffer.byteLength(JSON.stringify(item)));
+      if (item.sk === 'status') sizes.status.push(Buffer.byteLength(JSON.stringify(item)));
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return { calls: tickCalls, specBytes: sizes.spec, statusBytes: sizes.status, wallMs: tickWallMs, lambdaMemoryGb: 0.5 };
 }

@@ -21,7 +21,8 @@ export interface SingletonTask {
   name: string;
   /** Also run on a precise wake-up (jobs), not only on the one-minute tick (the sweep is not). */
   onWakeUp?: boolean;
-  run(lease: Lease, now: number, trigger: PassTrigger): Promise<unknown>;
+  /** `keepLeading` renews the lease when due (a long task calls it as it goes) and throws LeaseLostError once it is lost. */
+  run(lease: Lease, now: number, trigger: PassTrigger, keepLeading: () => Promise<void>): Promise<unknown>;
 }
 
 /** What started a leader pass: the one-minute tick (everything) or a precise wake-up (jobs). */
@@ -101,9 +102,13 @@ export function createDispatcherHandler(deps: DispatcherDependencies): Dispatche
   const lead = async (elector: LeaderElector, tasks: SingletonTask[], trigger: PassTrigger): Promise<boolean> => {
     try {
       const outcome = await elector.runIfLeader(deps.clock.now(), async (lease) => {
+        // The lease lasts 15 s: a task that runs longer (a large fleet's sweep) renews it as it goes.
+        const keepLeading = async () => {
+          if (!(await elector.tryAcquireOrRenew(deps.clock.now())) || elector.lease?.token !== lease.token) throw new LeaseLostError(lease, elector.lease);
+        };
         for (const task of tasks) {
           try {
-            await task.run(lease, deps.clock.now(), trigger);
+            await task.run(lease, deps.clock.now(), trigger, keepLeading);
           } catch (error) {
             // Fenced out or lease lost: stop acting as leader at once (runIfLeader forgets the lease).
             if (error instanceof FencedWriteRejectedError || error instanceof LeaseLostError) throw error;

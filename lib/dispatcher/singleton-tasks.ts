@@ -32,8 +32,8 @@ export function singletonTasks(deps: {
     }),
     {
       name: 'sweep',
-      run: async (lease) => {
-        const result = await sweep({ ...deps.reconciler, holder: `${deps.holder}/${lease.token}` }, deps.sweepProgress(lease));
+      run: async (lease, _now, _trigger, keepLeading) => {
+        const result = await sweep({ ...deps.reconciler, holder: `${deps.holder}/${lease.token}` }, { progress: deps.sweepProgress(lease), keepLeading });
         for (const failure of result.failed) {
           deps.reconciler.logger.warn('sweep could not reconcile a service', { corralService: failure.service, errorName: failure.error.name, errorMessage: failure.error.message });
         }

@@ -204,7 +204,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     // One process, so no leader election is needed for this first pass (a killed predecessor may
     // still hold the dispatcher lease for a few seconds).
-    if (options.sweepAtStart) void bus.track(sweep({ ...reconcilerDeps, holder: `startup-${randomUUID()}` }, sweepFromTheStart()));
+    if (options.sweepAtStart) void bus.track(sweep({ ...reconcilerDeps, holder: `startup-${randomUUID()}` }, { progress: sweepFromTheStart() }));
 
     const rotation = createRotationHandler({
       secrets,

@@ -25,7 +25,12 @@ export class SweepBudget {
   private spent = 0;
   private backedOff = false;
 
-  constructor(private readonly clock: Clock, private readonly options: SweepBudgetOptions) {
+  /** `beforeRead` runs once a read is granted, before it is made (the leader renewing its lease). */
+  constructor(
+    private readonly clock: Clock,
+    private readonly options: SweepBudgetOptions,
+    private readonly beforeRead: () => Promise<void> = async () => undefined,
+  ) {
     if (!(options.pace.capacity >= 1) || !(options.pace.refillPerSecond > 0) || !(options.deadlineMs >= 0)) {
       throw new RangeError('a sweep budget needs a pace of at least 1 call of burst and a positive refill, and a deadline of 0 ms or more');
     }
@@ -58,7 +63,10 @@ export class SweepBudget {
         return false;
       }
       // Checking and taking with no await in between: no other read can slip in.
-      if (this.bucket.tryTake(this.clock.now(), tokens)) return true;
+      if (this.bucket.tryTake(this.clock.now(), tokens)) {
+        await this.beforeRead();
+        return true;
+      }
       const wait = this.bucket.msUntil(this.clock.now(), tokens);
       await new Promise<void>((resolve) => this.clock.setTimeout(resolve, wait));
     }

@@ -35,6 +35,13 @@ export interface SweepOptions extends SweepBudgetOptions {
   listingShare: number;
 }
 
+/** Who runs this sweep: where it keeps its position, and (the dispatcher's leader) how it keeps its lease. */
+export interface SweepContext {
+  progress: SweepProgress;
+  /** Called before each ECS read; throws (LeaseLostError) once the sweep may no longer run. */
+  keepLeading?: () => Promise<void>;
+}
+
 export const sweepDefaults: SweepOptions = {
   concurrency: 8,
   // 80% of ECS's sustained task read rate and half its burst, so event-driven reconciles keep
@@ -65,8 +72,9 @@ export const sweepDefaults: SweepOptions = {
  * the next sweep plans the other 3,070 services and then starts the fleet again: every service
  * is planned at least every two minutes, and the listing of 1,000+ pages passes every ~13.
  */
-export async function sweep(deps: ReconcilerDependencies, progress: SweepProgress, options: SweepOptions = sweepDefaults): Promise<SweepResult> {
-  const budget = new SweepBudget(deps.clock, options);
+export async function sweep(deps: ReconcilerDependencies, context: SweepContext, options: SweepOptions = sweepDefaults): Promise<SweepResult> {
+  const { progress } = context;
+  const budget = new SweepBudget(deps.clock, options, context.keepLeading);
   const position = await progress.load();
   const services = (await deps.state.listServices()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const byName = new Map(services.map((s) => [s.name, s]));

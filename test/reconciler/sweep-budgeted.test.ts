@@ -18,7 +18,7 @@ describe('a sweep the budget cannot fit in one go', () => {
   let rt: TestRuntime;
   let progress: () => Promise<DynamoSweepProgress>;
   const runSweep = async (options: SweepOptions = sweepDefaults, prepared?: DynamoSweepProgress) =>
-    sweep({ ...rt.reconcilerDeps, holder: `sweep-${Math.random()}` }, prepared ?? (await progress()), options);
+    sweep({ ...rt.reconcilerDeps, holder: `sweep-${Math.random()}` }, { progress: prepared ?? (await progress()) }, options);
   const storedPosition = async () => (await rt.clients.documents.send(new GetCommand({ TableName: rt.tableName, Key: sweepProgressKey }))).Item?.position;
 
   beforeAll(async () => {

@@ -14,7 +14,7 @@ const replicas = 10;
 /** The calls one sweep makes, by operation, counted by the local endpoint. */
 async function sweepCalls(rt: TestRuntime): Promise<{ calls: Record<string, number>; reconciled: number }> {
   rt.aws.resetStats();
-  const result = await sweep({ ...rt.reconcilerDeps, holder: `sweep-${Math.random()}` }, sweepFromTheStart());
+  const result = await sweep({ ...rt.reconcilerDeps, holder: `sweep-${Math.random()}` }, { progress: sweepFromTheStart() });
   expect(result.failed).toEqual([]);
   return { calls: rt.aws.stats().byOperation, reconciled: result.reconciled };
 }
