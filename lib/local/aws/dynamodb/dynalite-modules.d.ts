@@ -27,9 +27,42 @@ declare module 'dynalite/validations/index.js' {
     custom: (data: Record<string, unknown>, store: unknown) => string | undefined,
     store: unknown,
   ): void;
+  /** "PutItem" -> "putItem": the file names of dynalite's actions and validations. */
+  export function toLowerFirst(name: string): string;
 }
 
 declare module 'dynalite/db/index.js' {
+  /** A sub-database of the store: items of one table, or one index, under a key prefix. */
+  export interface SubDb {
+    get(key: string, callback: (error: Error | null, value?: Record<string, unknown>) => void): void;
+    put(key: string, value: unknown, callback: (error: Error | null) => void): void;
+    del(key: string, callback: (error: Error | null) => void): void;
+    /** dynalite's per-key lock (the `lock` package): an array locks every key at once. */
+    lock(keys: string | string[], exec: (release: (done: () => void) => () => void) => void): void;
+  }
+  export interface TableDescription {
+    TableName: string;
+    KeySchema: { AttributeName: string; KeyType: string }[];
+  }
+  export interface BatchOperation {
+    type: 'put' | 'del';
+    key: string;
+    value?: unknown;
+  }
+  /** What `create` answers: the LevelDB store every action runs against. */
+  export interface Store {
+    options: { maxItemSize: number };
+    db: { batch(operations: BatchOperation[], callback: (error: Error | null) => void): void };
+    getItemDb(table: string): SubDb;
+    getIndexDb(indexType: string, table: string, index: string): SubDb;
+    getTable(table: string, checkStatus: boolean, callback: (error: (Error & { statusCode?: number; body?: Record<string, unknown> }) | null, table?: TableDescription) => void): void;
+    lifecycleManager: { gracefulClose(callback: (error?: Error | null) => void): void };
+  }
+  export function create(options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }): Store;
+  /** An error with a 400 ValidationException body, or null when the key fits the table's schema. */
+  export function validateKey(key: Record<string, unknown>, table: TableDescription): (Error & { statusCode: number; body: unknown }) | null | undefined;
+  /** The store key of an item (its key attributes encoded in sort order). */
+  export function createKey(key: Record<string, unknown>, table: TableDescription): string;
   /** A ConditionalCheckFailedException-shaped error when the condition is false, else null. */
   export function checkConditional(data: Record<string, unknown>, existingItem: Record<string, unknown> | undefined): Error | null | undefined;
   /** An item's size in bytes as DynamoDB counts it (attribute names plus values). */

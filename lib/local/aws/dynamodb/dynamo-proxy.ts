@@ -1,17 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+import type http from 'node:http';
 import type { Clock } from '../../../clock.js';
 import type { LocalBus } from '../../bus.js';
+import { answerOf, type DynaliteAnswer, EmbeddedDynalite } from './embedded-dynalite.js';
+import { ItemLocks, type ItemRef } from './item-locks.js';
 import { streamOf, withStreamDescription } from './stream-description.js';
 import { type Item, streamRecord } from './stream-records.js';
-import { TableLocks } from './table-locks.js';
 import { expiryIntervalMs, TimeToLiveSettings } from './time-to-live.js';
 import { Transactions } from './transactions.js';
-import { singleWritePlan, type SingleWritePlan } from './single-writes.js';
 import { asDynamoDbAnswers } from './read-limits.js';
-import { type ItemTarget, readTables, writeTargets } from './write-targets.js';
 
 export interface DynamoProxyOptions {
   /** LevelDB directory for dynalite; undefined keeps tables in memory. */
@@ -22,11 +19,7 @@ export interface DynamoProxyOptions {
   accountId: string;
 }
 
-export interface ProxiedResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export type ProxiedResponse = DynaliteAnswer;
 
 interface TableInfo {
   keyNames: string[];
@@ -34,128 +27,166 @@ interface TableInfo {
 }
 
 const writeOperations = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
-const readOperations = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
 const tableChangingOperations = new Set(['CreateTable', 'DeleteTable', 'UpdateTable']);
 
 /**
- * DynamoDB through an embedded dynalite on a private loopback port, plus what dynalite lacks:
- * TransactWriteItems and TransactGetItems (transactions.ts), a NEW_AND_OLD_IMAGES stream record
- * on the bus for every write that changed an item, the item a failed condition saw when a write
- * asks for it (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), and Update/DescribeTimeToLive
- * answers with the expiry itself (items past their TTL are deleted, with a REMOVE stream record).
- * A single-item write takes its images from the write itself (single-writes.ts).
+ * DynamoDB over an embedded dynalite (embedded-dynalite.ts: its store and actions in this
+ * process), plus what dynalite lacks: TransactWriteItems and TransactGetItems (transactions.ts),
+ * a NEW_AND_OLD_IMAGES stream record on the bus for every write that changed an item, the item a
+ * failed condition saw when a write asks for it (`ReturnValuesOnConditionCheckFailure: ALL_OLD`),
+ * and Update/DescribeTimeToLive answers with the expiry itself (items past their TTL are
+ * deleted, with a REMOVE stream record). A write's images are the item as dynalite's action read
+ * it under its item lock and as it stored it (store-views.ts): one storage read and one storage
+ * write an item. Locks are per item: dynalite's own, which transactions hold while they judge and
+ * apply, and BatchGetItem and TransactGetItems while they read.
  */
 export class DynamoProxy {
-  private readonly locks = new TableLocks();
   private readonly tables = new Map<string, TableInfo>();
+  private readonly locks = new ItemLocks();
   private readonly ttl = new TimeToLiveSettings();
-  private readonly agent = new http.Agent({ keepAlive: true });
   private readonly transactions: Transactions;
   private sequence = 0n;
   private lastExpiry: number;
   private expiring = false;
 
   private constructor(
-    private readonly server: http.Server,
-    private readonly port: number,
+    private readonly dynalite: EmbeddedDynalite,
     private readonly options: DynamoProxyOptions,
   ) {
     this.lastExpiry = options.clock.now();
     this.transactions = new Transactions({
+      dynalite,
       locks: this.locks,
       clock: options.clock,
       keyNames: async (table) => (await this.tableInfo(table))?.keyNames,
-      call: (operation, payload) => this.call(operation, payload),
       publish: (table, before, after) => this.publish(table, before, after),
     });
   }
 
   static async start(options: DynamoProxyOptions): Promise<DynamoProxy> {
     if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
-    const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    return new DynamoProxy(server, (server.address() as AddressInfo).port, options);
+    return new DynamoProxy(EmbeddedDynalite.create({ path: options.dataDir }), options);
   }
 
-  async close(): Promise<void> {
-    this.agent.destroy();
-    await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+  close(): Promise<void> {
+    return this.dynalite.close();
   }
 
   async handle(operation: string, body: string, headers: http.IncomingHttpHeaders): Promise<ProxiedResponse> {
     this.expireIfDue();
-    if (operation === 'UpdateTimeToLive' || operation === 'DescribeTimeToLive') return answerOf(200, this.ttl.handle(operation, body));
+    if (operation === 'UpdateTimeToLive' || operation === 'DescribeTimeToLive') return jsonAnswer(200, this.ttl.handle(operation, body));
+    const isTransaction = operation === 'TransactWriteItems' || operation === 'TransactGetItems';
+    if (isTransaction) {
+      const request = parseRequest(body);
+      if (request !== undefined) {
+        const answer = operation === 'TransactWriteItems' ? await this.transactions.write(request) : await this.transactions.get(request);
+        return jsonAnswer(answer.status, answer.json);
+      }
+    }
+    const checked = this.dynalite.check(operation, body, headers);
+    if ('answer' in checked) return checked.answer;
+    const { data, contentType } = checked;
     const { region, accountId } = this.options;
-    if (operation === 'DescribeTable') return withStreamDescription(await this.send(body, headers), 'Table', region, accountId);
+    if (operation === 'DescribeTable') return withStreamDescription(await this.answer(operation, data, contentType), 'Table', region, accountId);
     if (tableChangingOperations.has(operation)) {
-      const response = await this.send(body, headers);
+      const response = await this.answer(operation, data, contentType);
       this.tables.clear();
       return operation === 'DeleteTable' ? response : withStreamDescription(response, 'TableDescription', region, accountId);
     }
-    const isTransaction = operation === 'TransactWriteItems' || operation === 'TransactGetItems';
-    if (!isTransaction && !writeOperations.has(operation) && !(readOperations.has(operation) && this.locks.anyHeld)) {
-      return readOperations.has(operation) ? this.read(operation, body, headers) : this.send(body, headers);
-    }
-    const request = parseRequest(body);
-    if (request === undefined) return this.send(body, headers);
-    if (isTransaction) {
-      const answer = operation === 'TransactWriteItems' ? await this.transactions.write(request) : await this.transactions.get(request);
-      return answerOf(answer.status, answer.json);
-    }
-    if (readOperations.has(operation)) {
-      // A read of a table a write holds waits for it, so it never sees half a transaction.
-      const tables = readTables(operation, request).filter((t) => this.locks.isHeld(t));
-      return tables.length === 0 ? this.read(operation, body, headers) : this.locks.withTables(tables, () => this.read(operation, body, headers));
-    }
-    const writes = await writeTargets(operation, request, async (table) => (await this.tableInfo(table))?.keyNames);
-    if (writes === undefined) return this.send(body, headers);
-    const plan = writes.length === 1 && operation !== 'BatchWriteItem' ? singleWritePlan(operation, request) : undefined;
-    if (plan) return this.locks.withTables([writes[0].table], () => this.writeOne(writes[0], plan, request, headers));
-    return this.locks.withTables(
-      writes.map((w) => w.table),
-      async () => {
-        const before = await Promise.all(writes.map((w) => this.getItem(w.table, w.key)));
-        const response = await this.send(body, headers);
-        if (response.status === 200) {
-          const after = await Promise.all(writes.map((w) => this.getItem(w.table, w.key)));
-          writes.forEach((write, i) => this.publish(write.table, before[i], after[i]));
-          return response;
-        }
-        return withFailedConditionItem(response, request, before[0]);
-      },
-    );
+    if (operation === 'BatchGetItem') return this.batchGet(body, data, contentType);
+    if (writeOperations.has(operation)) return this.write(operation, data, contentType, asksForOldItem(body));
+    // Taken before any await: a read waits for the writes that reached the endpoint before it.
+    const earlierWrites = operation === 'GetItem'
+      ? this.locks.itemsSettled(this.refsOf(data.TableName, [data.Key]) ?? [])
+      : operation === 'Query' || operation === 'Scan' ? this.locks.tableSettled(String(data.TableName)) : undefined;
+    if (earlierWrites) await earlierWrites;
+    return this.answer(operation, data, contentType);
   }
 
-  /** A read, answered with DynamoDB's limits where dynalite's differ (read-limits.ts). */
-  private async read(operation: string, body: string, headers: http.IncomingHttpHeaders): Promise<ProxiedResponse> {
-    const response = await this.send(body, headers);
-    const request = response.status === 200 ? parseRequest(body) : undefined;
-    if (!request) return response;
-    const answer = await asDynamoDbAnswers(operation, request, JSON.parse(response.body) as Record<string, unknown>, (op, payload) => this.call(op, payload));
-    if (!answer) return response;
-    // The body changed, so dynalite's x-amz-crc32 no longer matches it (the AWS CLI checks it).
-    const { 'x-amz-crc32': _crc, ...kept } = response.headers;
-    return { status: 200, headers: kept, body: JSON.stringify(answer) };
+  /**
+   * The items named by key-bearing `sources` (an Item or a Key) of `table`, or undefined when
+   * that cannot be told: an unknown table, a key attribute missing (dynalite will refuse the
+   * request). Synchronous once the table is known, so a lock is taken in arrival order.
+   */
+  private refsOf(table: unknown, sources: readonly unknown[]): ItemRef[] | undefined {
+    const keyNames = typeof table === 'string' ? this.tables.get(table)?.keyNames : undefined;
+    if (!keyNames) return undefined;
+    const refs: ItemRef[] = [];
+    for (const source of sources) {
+      if (typeof source !== 'object' || source === null || !keyNames.every((k) => k in source)) return undefined;
+      refs.push({ table: table as string, key: Object.fromEntries(keyNames.map((k) => [k, (source as Item)[k]])) });
+    }
+    return refs;
   }
 
-  /** One PutItem, UpdateItem or DeleteItem with its images from the write itself (single-writes.ts). */
-  private async writeOne(write: ItemTarget, plan: SingleWritePlan, request: Record<string, unknown>, headers: http.IncomingHttpHeaders): Promise<ProxiedResponse> {
-    const read = plan.readsBefore ? await this.getItem(write.table, write.key) : undefined;
-    const response = await this.send(plan.body, headers);
-    if (response.status !== 200) {
-      const seen = plan.readsBefore || request.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD' ? read : await this.getItem(write.table, write.key);
-      return withFailedConditionItem(response, request, seen);
+  /** The items a PutItem, UpdateItem, DeleteItem, BatchWriteItem or BatchGetItem names. */
+  private async requestRefs(operation: string, data: Record<string, unknown>): Promise<ItemRef[] | undefined> {
+    if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem') {
+      if (typeof data.TableName === 'string' && !this.tables.has(data.TableName)) await this.tableInfo(data.TableName);
+      return this.refsOf(data.TableName, [operation === 'PutItem' ? data.Item : data.Key]);
     }
-    const { Attributes, ...rest } = JSON.parse(response.body) as { Attributes?: Item } & Record<string, unknown>;
-    const { before, after } = plan.images({ Attributes }, read);
-    this.publish(write.table, before, after);
-    const attributes = plan.attributesFor(before, after);
-    // The body changed, so dynalite's x-amz-crc32 no longer matches it (the AWS CLI checks it).
-    const { 'x-amz-crc32': _crc, ...kept } = response.headers;
-    return { status: 200, headers: kept, body: JSON.stringify(attributes ? { ...rest, Attributes: attributes } : rest) };
+    const requestItems = data.RequestItems;
+    if (typeof requestItems !== 'object' || requestItems === null) return undefined;
+    const refs: ItemRef[] = [];
+    for (const [table, entry] of Object.entries(requestItems as Record<string, unknown>)) {
+      if (!this.tables.has(table)) await this.tableInfo(table);
+      const sources = operation === 'BatchGetItem'
+        ? (entry as { Keys?: unknown })?.Keys
+        : Array.isArray(entry) ? entry.map((e: { PutRequest?: { Item?: unknown }; DeleteRequest?: { Key?: unknown } }) => e?.PutRequest?.Item ?? e?.DeleteRequest?.Key) : undefined;
+      const tableRefs = Array.isArray(sources) ? this.refsOf(table, sources) : undefined;
+      if (!tableRefs) return undefined;
+      refs.push(...tableRefs);
+    }
+    return refs;
+  }
+
+  private async answer(operation: string, data: Record<string, unknown>, contentType: string): Promise<ProxiedResponse> {
+    const result = await this.dynalite.call(operation, data);
+    return answerOf(result.status, result.json, contentType);
+  }
+
+  /**
+   * A BatchGetItem, with DynamoDB's limits where dynalite's differ (read-limits.ts), holding its
+   * items' locks so it never sees half a transaction.
+   */
+  private async batchGet(body: string, data: Record<string, unknown>, contentType: string): Promise<ProxiedResponse> {
+    const request = parseRequest(body) ?? {};
+    const refs = await this.requestRefs('BatchGetItem', data);
+    const release = refs ? await this.locks.lock(refs) : () => undefined;
+    try {
+      const result = await this.dynalite.call('BatchGetItem', data);
+      if (result.status !== 200) return answerOf(result.status, result.json, contentType);
+      const answer = await asDynamoDbAnswers('BatchGetItem', request, result.json, (op, payload) => this.call(op, payload));
+      const response = answerOf(200, answer ?? result.json, contentType);
+      if (!answer) return response;
+      // The answer is not dynalite's, so its x-amz-crc32 would not be dynalite's either (the AWS CLI checks it).
+      const { 'x-amz-crc32': _crc, ...kept } = response.headers;
+      return { ...response, headers: kept };
+    } finally {
+      release();
+    }
+  }
+
+  /** A PutItem, UpdateItem, DeleteItem or BatchWriteItem, with a stream record for each item it changed. */
+  private async write(operation: string, data: Record<string, unknown>, contentType: string, asksOldItem: boolean): Promise<ProxiedResponse> {
+    // The tables are known (requestRefs) before the write, so its stream records go out as soon as it is done, in write order.
+    const refs = await this.requestRefs(operation, data);
+    const release = refs ? await this.locks.lock(refs) : () => undefined;
+    let result;
+    try {
+      result = await this.dynalite.call(operation, data);
+      for (const change of result.changes) this.publish(change.table, change.before, change.after);
+    } finally {
+      release();
+    }
+    const response = answerOf(result.status, result.json, contentType);
+    const seen = [...result.images.values()][0]?.before;
+    if (!asksOldItem || result.status === 200 || seen === undefined || !String(result.json.__type).endsWith('ConditionalCheckFailedException')) return response;
+    // DynamoDB answers the item a failed condition saw when asked (dynalite omits it), so the
+    // answer is not dynalite's and neither would its x-amz-crc32 be (the AWS CLI checks it).
+    const answer = answerOf(result.status, { ...result.json, Item: seen }, contentType);
+    const { 'x-amz-crc32': _crc, ...kept } = answer.headers;
+    return { ...answer, headers: kept };
   }
 
   /** At most once a minute of clock time, deletes what TTL expired (see time-to-live.ts). */
@@ -188,9 +219,9 @@ export class DynamoProxy {
         const page = scanned.json as { Items?: Item[]; LastEvaluatedKey?: Item };
         for (const item of page.Items ?? []) {
           const key = Object.fromEntries(keyNames.map((k) => [k, item[k]]));
-          await this.handle('DeleteItem', JSON.stringify({
+          await this.expireItem({
             TableName: table, Key: key, ConditionExpression: '#ttl < :now', ExpressionAttributeNames: expired, ExpressionAttributeValues: before,
-          }), internalHeaders('DeleteItem'));
+          });
         }
         start = page.LastEvaluatedKey;
       } while (start);
@@ -226,54 +257,16 @@ export class DynamoProxy {
     return info;
   }
 
-  private async getItem(table: string, key: Item): Promise<Item | undefined> {
-    const response = await this.call('GetItem', { TableName: table, Key: key, ConsistentRead: true });
-    if (response.status !== 200) throw new Error(`reading ${table} for its stream failed: ${JSON.stringify(response.json)}`);
-    return (response.json as { Item?: Item }).Item;
+  /** One TTL deletion, through the ordinary write path: its stream record is a REMOVE. */
+  private async expireItem(request: Record<string, unknown>): Promise<void> {
+    await this.write('DeleteItem', request, 'application/x-amz-json-1.0', false);
   }
 
   /** An internal request, not counted by the endpoint's stats. */
   private async call(operation: string, payload: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const response = await this.send(JSON.stringify(payload), internalHeaders(operation));
-    return { status: response.status, json: JSON.parse(response.body || '{}') as Record<string, unknown> };
+    const { status, json } = await this.dynalite.call(operation, payload as Record<string, unknown>);
+    return { status, json };
   }
-
-  private send(body: string, headers: http.IncomingHttpHeaders): Promise<ProxiedResponse> {
-    const forwarded: http.OutgoingHttpHeaders = { ...headers, host: `127.0.0.1:${this.port}`, 'content-length': Buffer.byteLength(body) };
-    delete forwarded['transfer-encoding'];
-    delete forwarded.connection;
-    delete forwarded.expect;
-    return new Promise((resolve, reject) => {
-      const request = http.request(
-        { host: '127.0.0.1', port: this.port, method: 'POST', path: '/', headers: forwarded, agent: this.agent },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const out: Record<string, string> = {};
-            for (const name of ['content-type', 'x-amz-crc32', 'x-amzn-requestid']) {
-              const value = response.headers[name];
-              if (typeof value === 'string') out[name] = value;
-            }
-            resolve({ status: response.statusCode ?? 500, headers: out, body: Buffer.concat(chunks).toString() });
-          });
-          response.on('error', reject);
-        },
-      );
-      request.on('error', reject);
-      request.end(body);
-    });
-  }
-}
-
-/** Headers of an internal request; dynalite wants a SigV4-shaped Authorization header but checks no signature. */
-function internalHeaders(operation: string): http.IncomingHttpHeaders {
-  return {
-    'x-amz-target': `DynamoDB_20120810.${operation}`,
-    'content-type': 'application/x-amz-json-1.0',
-    authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
-    'x-amz-date': '20260101T000000Z',
-  };
 }
 
 function parseRequest(body: string): Record<string, unknown> | undefined {
@@ -285,18 +278,11 @@ function parseRequest(body: string): Record<string, unknown> | undefined {
   }
 }
 
-function answerOf(status: number, json: unknown): ProxiedResponse {
-  return { status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(json) };
+/** Whether a write asks for the item a failed condition saw (`ReturnValuesOnConditionCheckFailure: ALL_OLD`). */
+function asksForOldItem(body: string): boolean {
+  return body.includes('ReturnValuesOnConditionCheckFailure') && parseRequest(body)?.ReturnValuesOnConditionCheckFailure === 'ALL_OLD';
 }
 
-/**
- * A single-item write whose condition failed carries the item it saw when the request asked for
- * it with `ReturnValuesOnConditionCheckFailure: ALL_OLD`, as DynamoDB answers (dynalite omits it).
- */
-function withFailedConditionItem(response: ProxiedResponse, request: Record<string, unknown>, before: Item | undefined): ProxiedResponse {
-  if (request.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD' || before === undefined || !response.body.includes('ConditionalCheckFailedException')) return response;
-  const json = JSON.parse(response.body) as Record<string, unknown>;
-  // The body changed, so dynalite's x-amz-crc32 no longer matches it (the AWS CLI checks it).
-  const { 'x-amz-crc32': _crc, ...headers } = response.headers;
-  return { status: response.status, headers, body: JSON.stringify({ ...json, Item: before }) };
+function jsonAnswer(status: number, json: unknown): ProxiedResponse {
+  return { status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(json) };
 }

@@ -27,6 +27,8 @@ export interface CheckedItemRequest {
   readonly operation: ItemOperation;
   /** The request as sent to dynalite (unknown members dropped). */
   readonly request: Record<string, unknown>;
+  /** The request as dynalite's validation left it (parsed expressions included), for its action to apply once. */
+  readonly parsed: Record<string, unknown>;
   conditionHolds(existing: Item | undefined): boolean;
 }
 
@@ -51,6 +53,7 @@ export function checkItemRequest(operation: ItemOperation, request: Record<strin
   return {
     operation,
     request: sent,
+    parsed,
     conditionHolds: (existing) => checkConditional(parsed, existing) == null,
   };
 }

@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
+import type { BatchOperation } from 'dynalite/db/index.js';
 import type { Clock } from '../../../clock.js';
+import type { EmbeddedDynalite } from './embedded-dynalite.js';
 import { checkItemRequest, type CheckedItemRequest, ItemRequestInvalid, type ItemOperation } from './item-requests.js';
+import type { ItemLocks } from './item-locks.js';
+import { imageKey, type Images, noteRead } from './store-views.js';
 import { canonical, type Item } from './stream-records.js';
-import type { TableLocks } from './table-locks.js';
 
 /** What the transactions need from the proxy around dynalite. */
 export interface TransactionBackend {
-  readonly locks: TableLocks;
+  readonly dynalite: EmbeddedDynalite;
+  readonly locks: ItemLocks;
   readonly clock: Clock;
   /** The key attribute names of `table`, undefined when the table does not exist. */
   keyNames(table: string): Promise<string[] | undefined>;
-  /** One request to dynalite, unlocked and unpublished. */
-  call(operation: string, payload: unknown): Promise<DynamoAnswer>;
   /** Emits the stream record of one committed change. */
   publish(table: string, before: Item | undefined, after: Item | undefined): void;
 }
@@ -51,9 +53,11 @@ interface CancellationReason {
  * TransactWriteItems and TransactGetItems over dynalite, which has neither, with DynamoDB's
  * semantics: at most 100 actions, no two on one item, every condition judged against the state
  * before the transaction, all or nothing, and a TransactionCanceledException whose
- * CancellationReasons follow the request's order. Isolation comes from the proxy's table locks:
- * a transaction holds every table it touches while it checks and applies, and reads of a locked
- * table wait (DynamoDB's reads never see half a transaction either).
+ * CancellationReasons follow the request's order. Isolation comes from the proxy's item locks
+ * (item-locks.ts): a transaction holds the lock of every item it touches while it reads, judges
+ * and applies, so a single write to one of them waits, and transactions on other items of the
+ * table do not; its writes are stored as one LevelDB batch, so a GetItem, Query or Scan sees all
+ * of them or none (BatchGetItem and TransactGetItems hold their items' locks too).
  */
 export class Transactions {
   private readonly tokens = new Map<string, { digest: string; expiresAt: number }>();
@@ -77,18 +81,20 @@ export class Transactions {
     }
     if (hasDuplicate(actions)) return invalid(oneItemTwiceMessage);
     const digest = createHash('sha256').update(canonical(items)).digest('hex');
-    return this.backend.locks.withTables(
-      actions.map((a) => a.table),
-      async () => {
-        const replay = this.replay(token as string | undefined, digest);
-        if (replay) return replay;
-        const answer = await this.commit(actions);
-        if (answer.status === 200 && typeof token === 'string') {
-          this.tokens.set(token, { digest, expiresAt: this.backend.clock.now() + idempotencyWindowMs });
-        }
-        return answer;
-      },
-    );
+    const release = await this.backend.locks.lock(actions);
+    try {
+      const keys = await this.backend.dynalite.storeKeys(actions);
+      if (!Array.isArray(keys)) return keys;
+      const replay = this.replay(token as string | undefined, digest);
+      if (replay) return replay;
+      const answer = await this.commit(actions, keys);
+      if (answer.status === 200 && typeof token === 'string') {
+        this.tokens.set(token, { digest, expiresAt: this.backend.clock.now() + idempotencyWindowMs });
+      }
+      return answer;
+    } finally {
+      release();
+    }
   }
 
   async get(request: Record<string, unknown>): Promise<DynamoAnswer> {
@@ -103,19 +109,19 @@ export class Transactions {
       gets.push({ table: get.TableName, key: get.Key as Item, request: { ...get, ConsistentRead: true } });
     }
     if (hasDuplicate(gets)) return invalid(oneItemTwiceMessage);
-    return this.backend.locks.withTables(
-      gets.map((g) => g.table),
-      async () => {
-        const responses: { Item?: Item }[] = [];
-        for (const get of gets) {
-          const answer = await this.backend.call('GetItem', get.request);
-          if (answer.status !== 200) return answer;
-          const item = answer.json.Item as Item | undefined;
-          responses.push(item ? { Item: item } : {});
-        }
-        return { status: 200, json: { Responses: responses } };
-      },
-    );
+    const release = await this.backend.locks.lock(gets);
+    try {
+      const responses: { Item?: Item }[] = [];
+      for (const get of gets) {
+        const answer = await this.backend.dynalite.call('GetItem', { ...get.request });
+        if (answer.status !== 200) return { status: answer.status, json: answer.json };
+        const item = answer.json.Item as Item | undefined;
+        responses.push(item ? { Item: item } : {});
+      }
+      return { status: 200, json: { Responses: responses } };
+    } finally {
+      release();
+    }
   }
 
   private async writeActions(items: unknown[]): Promise<Action[]> {
@@ -162,13 +168,18 @@ export class Transactions {
     return error(400, 'IdempotentParameterMismatchException', { Message: 'Request parameters do not match the earlier request with the same client request token' });
   }
 
-  /** Under the tables' locks: read every item, judge every condition, then apply every write. */
-  private async commit(actions: Action[]): Promise<DynamoAnswer> {
+  /**
+   * Under the items' locks: read every item once, judge every condition, then apply every write to
+   * a staged view of the store and store the lot as one batch (store-views.ts), so a write that
+   * fails on the data leaves nothing behind.
+   */
+  private async commit(actions: Action[], keys: string[]): Promise<DynamoAnswer> {
+    const { dynalite } = this.backend;
+    const read: Images = new Map();
     const before: (Item | undefined)[] = [];
-    for (const action of actions) {
-      const answer = await this.backend.call('GetItem', { TableName: action.table, Key: action.key, ConsistentRead: true });
-      if (answer.status !== 200) return answer;
-      before.push(answer.json.Item as Item | undefined);
+    for (const [i, action] of actions.entries()) {
+      before.push(await dynalite.readItem(action.table, keys[i]));
+      noteRead(read, action.table, keys[i], before[i]);
     }
     const reasons: CancellationReason[] = actions.map((action, i) =>
       action.checked.conditionHolds(before[i])
@@ -177,32 +188,23 @@ export class Transactions {
     );
     if (reasons.some((r) => r.Code !== 'None')) return cancelled(reasons);
 
-    const after: (Item | undefined)[] = [...before];
+    const staged: BatchOperation[] = [];
     for (const [i, action] of actions.entries()) {
       if (action.kind === 'ConditionCheck') continue;
-      const answer = await this.backend.call(action.checked.operation, action.checked.request);
+      const answer = await dynalite.stage(action.checked.operation, action.checked.parsed, read, staged);
       if (answer.status !== 200) {
-        await this.restore(actions.slice(0, i), before);
         if (String(answer.json.__type ?? '').endsWith('ValidationException')) {
           return cancelled(actions.map((_, j) => (j === i ? { Code: 'ValidationError', Message: String(answer.json.message ?? '') } : { Code: 'None' })));
         }
         return answer;
       }
-      after[i] = action.kind === 'Put' ? (action.checked.request.Item as Item) : action.kind === 'Update' ? (answer.json.Attributes as Item) : undefined;
     }
-    actions.forEach((action, i) => this.backend.publish(action.table, before[i], after[i]));
+    await dynalite.commit(staged);
+    actions.forEach((action, i) => {
+      const image = read.get(imageKey(action.table, keys[i]));
+      if (image?.written) this.backend.publish(action.table, before[i], image.after);
+    });
     return { status: 200, json: {} };
-  }
-
-  /** Puts back the items a failed transaction had already written. */
-  private async restore(applied: Action[], before: (Item | undefined)[]): Promise<void> {
-    for (const [i, action] of applied.entries()) {
-      if (action.kind === 'ConditionCheck') continue;
-      const answer = before[i]
-        ? await this.backend.call('PutItem', { TableName: action.table, Item: before[i] })
-        : await this.backend.call('DeleteItem', { TableName: action.table, Key: action.key });
-      if (answer.status !== 200) throw new Error(`restoring ${action.table} after a cancelled transaction failed: ${JSON.stringify(answer.json)}`);
-    }
   }
 }
 
