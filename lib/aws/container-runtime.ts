@@ -98,6 +98,9 @@ export interface ObservedTask {
 /** RunTask's `count` limit. */
 export const maxTasksPerRunTask = 10;
 
+/** DescribeTasks' limit of tasks per call, and ListTasks' page size. */
+export const maxTasksPerCall = 100;
+
 /**
  * Sizes of the RunTask calls that launch `count` tasks: as few calls as possible, full ones
  * first. 25 → [10, 10, 5]; 0 → [].

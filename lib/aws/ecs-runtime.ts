@@ -10,6 +10,7 @@ import {
 import { jobTagKey, revisionTagKey, serviceTagKey, taskDefinitionDefaults } from '../core/task-definition.js';
 import type { TaskDefinitionInput } from '../core/task-definition.js';
 import {
+  maxTasksPerCall,
   maxTasksPerRunTask,
   type ContainerRuntime,
   type HealthStatus,
@@ -41,8 +42,6 @@ export const ecsRuntimeDefaults = {
   describeConcurrency: 4,
 } as const;
 
-/** ListTasks' and DescribeTasks' limit per call. */
-const pageSize = 100;
 /** StopTask's `reason` limit. */
 const maxStopReasonLength = 255;
 const healthStatuses = new Set<string>(['HEALTHY', 'UNHEALTHY', 'UNKNOWN']);
@@ -153,7 +152,7 @@ export class EcsContainerRuntime implements ContainerRuntime {
           // ECS requires startedBy to be the only filter besides desiredStatus.
           ...(query.startedBy === undefined ? {} : { startedBy: query.startedBy }),
           desiredStatus: query.desiredStatus,
-          maxResults: pageSize,
+          maxResults: maxTasksPerCall,
           ...(nextToken === undefined ? {} : { nextToken }),
         }),
       ),
@@ -164,7 +163,7 @@ export class EcsContainerRuntime implements ContainerRuntime {
   async describeTasks(taskArns: readonly string[]): Promise<ObservedTask[]> {
     const { known, unknown } = this.stopped.recall(taskArns);
     const batches: string[][] = [];
-    for (let i = 0; i < unknown.length; i += pageSize) batches.push(unknown.slice(i, i + pageSize));
+    for (let i = 0; i < unknown.length; i += maxTasksPerCall) batches.push(unknown.slice(i, i + maxTasksPerCall));
     const described = await mapWithConcurrency(batches, this.options.describeConcurrency, async (tasks) => {
       const output = await this.call('DescribeTasks', () =>
         this.ecs.send(new DescribeTasksCommand({ cluster: this.options.cluster, tasks, include: ['TAGS'] })),

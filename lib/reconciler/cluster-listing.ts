@@ -1,9 +1,7 @@
-import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
+import { maxTasksPerCall, type ContainerRuntime, type ObservedTask as EcsTask } from '../aws/container-runtime.js';
 import { ContainerRuntimeError, ThrottledError } from '../aws/ecs-errors.js';
 import type { SweepPosition } from '../aws/sweep-progress.js';
 
-/** DescribeTasks' limit per call. */
-const describeBatch = 100;
 
 export interface ListingStep {
   /** Listed tasks no status knew, described, by `startedBy` (tasks nobody named are left out). */
@@ -45,7 +43,7 @@ export async function continueListing(
       const page = await runtime.listTaskPage({ desiredStatus: at.desiredStatus }, at.nextToken);
       pages++;
       const unknown = page.taskArns.filter((arn) => !isKnown(arn) && !runtime.remembersStopped(arn));
-      if (!(await take(Math.ceil(unknown.length / describeBatch)))) return { strangers, position: at, pages };
+      if (!(await take(Math.ceil(unknown.length / maxTasksPerCall)))) return { strangers, position: at, pages };
       for (const task of await runtime.describeTasks(unknown)) {
         if (task.startedBy === undefined) continue;
         const group = strangers.get(task.startedBy);

@@ -1,11 +1,9 @@
-import type { ContainerRuntime, ObservedTask as EcsTask } from '../aws/container-runtime.js';
+import { maxTasksPerCall, type ContainerRuntime, type ObservedTask as EcsTask } from '../aws/container-runtime.js';
 import { ThrottledError } from '../aws/ecs-errors.js';
 import type { StoredStatus } from '../aws/state-store.js';
 import { serviceStartedBy } from '../core/task-definition.js';
 import type { SweepBudget } from './sweep-budget.js';
 
-/** DescribeTasks' limit per call. */
-const describeBatch = 100;
 /** What observing a service without a trustworthy known set costs: both listings and a describe. */
 const listingObserveCalls = 3;
 /** DescribeTasks calls in flight at once; the budget paces them. */
@@ -82,7 +80,7 @@ function pack(runtime: ContainerRuntime, names: readonly string[], statuses: Rea
   const units: Unit[] = [];
   let open: { names: string[]; arns: string[]; asked: number } | undefined;
   const close = () => {
-    if (open) units.push({ names: open.names, arns: open.arns, calls: Math.ceil(open.asked / describeBatch) });
+    if (open) units.push({ names: open.names, arns: open.arns, calls: Math.ceil(open.asked / maxTasksPerCall) });
     open = undefined;
   };
   for (const name of names) {
@@ -93,12 +91,12 @@ function pack(runtime: ContainerRuntime, names: readonly string[], statuses: Rea
     }
     const arns = Object.keys(stored.knownTasks);
     const asked = arns.filter((arn) => !runtime.remembersStopped(arn)).length;
-    if (open && open.asked + asked > describeBatch) close();
+    if (open && open.asked + asked > maxTasksPerCall) close();
     open ??= { names: [], arns: [], asked: 0 };
     open.names.push(name);
     open.arns.push(...arns);
     open.asked += asked;
-    if (asked > describeBatch) close();
+    if (asked > maxTasksPerCall) close();
   }
   close();
   return units;

@@ -9,15 +9,21 @@ import { lambdaContext } from '../../lib/local/lambda-context.js';
 import type { VirtualClock } from '../../lib/local/virtual-clock.js';
 import { startTestRuntime, type TestRuntime } from '../support/local-mode.js';
 
-describe('a dispatcher pass longer than its lease', () => {
-  let rt: TestRuntime;
-  beforeAll(async () => {
-    rt = await startTestRuntime({ reconcile: false });
-  });
-  afterAll(async () => {
-    await rt?.close();
-  });
+let rt: TestRuntime;
+beforeAll(async () => {
+  rt = await startTestRuntime({ reconcile: false });
+});
+afterAll(async () => {
+  await rt?.close();
+});
 
+/** The one-minute schedule's event, now. */
+const tick = (): ScheduledEvent => ({
+  version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000',
+  time: new Date(rt.clock.now()).toISOString(), region: 'us-east-1', resources: [], detail: {},
+});
+
+describe('a dispatcher pass longer than its lease', () => {
   it('keeps leading while the pass renews as it goes, so a contender cannot take over mid-pass', async () => {
     const leases = rt.reconcilerDeps.leases;
     const clock = rt.clock as VirtualClock;
@@ -46,11 +52,7 @@ describe('a dispatcher pass longer than its lease', () => {
       logger: new Logger({ serviceName: 'corral-dispatcher', logLevel: 'SILENT' }),
       metrics: rt.metrics.forFunction(),
     });
-    const tick: ScheduledEvent = {
-      version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000',
-      time: new Date(clock.now()).toISOString(), region: 'us-east-1', resources: [], detail: {},
-    };
-    expect(await handler(tick, lambdaContext('corral-dispatcher'))).toEqual({ led: true });
+    expect(await handler(tick(), lambdaContext('corral-dispatcher'))).toEqual({ led: true });
     expect(contended).toEqual(Array(10).fill(false));
     expect(token).toBeDefined();
     expect(rt.metrics.sum('LeaseLost')).toBe(0);
@@ -58,14 +60,6 @@ describe('a dispatcher pass longer than its lease', () => {
 });
 
 describe('a dispatcher overtaken during its pass', () => {
-  let rt: TestRuntime;
-  beforeAll(async () => {
-    rt = await startTestRuntime({ reconcile: false });
-  });
-  afterAll(async () => {
-    await rt?.close();
-  });
-
   it('stops leading and counts LeaseLost once', async () => {
     const leases = rt.reconcilerDeps.leases;
     const metrics = rt.metrics.forFunction();
@@ -88,11 +82,7 @@ describe('a dispatcher overtaken during its pass', () => {
       logger: new Logger({ serviceName: 'corral-dispatcher', logLevel: 'SILENT' }),
       metrics,
     });
-    const tick: ScheduledEvent = {
-      version: '0', id: 'tick', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000',
-      time: new Date(rt.clock.now()).toISOString(), region: 'us-east-1', resources: [], detail: {},
-    };
-    expect(await handler(tick, lambdaContext('corral-dispatcher'))).toEqual({ led: false });
+    expect(await handler(tick(), lambdaContext('corral-dispatcher'))).toEqual({ led: false });
     // logMetrics published the invocation's aggregate document as the handler ended.
     expect(rt.metrics.sum('LeaseLost')).toBe(1);
     expect(rt.metrics.sum('FencedWriteRejected')).toBe(0);

@@ -8,19 +8,16 @@ import {
   type TransactWriteItem,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { ensureTable } from '../../lib/aws/table-setup.js';
-import { type Harness, startHarness } from './local-aws-harness.js';
+import { type Harness, startTableHarness } from './local-aws-harness.js';
 
 // Locks are per item (dynalite's own): transactions on different items of one table do not wait
 // for each other, ones on the same item take turns, and each is still all or nothing.
 let h: Harness;
 const records: DynamoDBRecord[] = [];
 beforeAll(async () => {
-  h = await startHarness();
-  await ensureTable(h.dynamo, 'corral');
-  h.bus.addStreamTarget('corral', (event: DynamoDBStreamEvent) => void records.push(...event.Records));
+  h = await startTableHarness(records);
 });
 afterAll(() => h.close());
 

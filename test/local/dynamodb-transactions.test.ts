@@ -9,17 +9,14 @@ import {
   type TransactWriteItem,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { ensureTable } from '../../lib/aws/table-setup.js';
-import { type Harness, startHarness } from './local-aws-harness.js';
+import { type Harness, startTableHarness } from './local-aws-harness.js';
 
 let h: Harness;
 const records: DynamoDBRecord[] = [];
 beforeAll(async () => {
-  h = await startHarness();
-  await ensureTable(h.dynamo, 'corral');
-  h.bus.addStreamTarget('corral', (event: DynamoDBStreamEvent) => void records.push(...event.Records));
+  h = await startTableHarness(records);
 });
 afterAll(() => h.close());
 

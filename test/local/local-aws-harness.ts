@@ -1,3 +1,5 @@
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { ensureTable } from '../../lib/aws/table-setup.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -45,6 +47,14 @@ export async function startHarness(options: Partial<Omit<LocalAwsOptions, 'clock
       await aws.close();
     },
   };
+}
+
+/** A harness with Corral's table created, every stream record of it appended to `records`. */
+export async function startTableHarness(records: DynamoDBRecord[]): Promise<Harness> {
+  const h = await startHarness();
+  await ensureTable(h.dynamo, 'corral');
+  h.bus.addStreamTarget('corral', (event: DynamoDBStreamEvent) => void records.push(...event.Records));
+  return h;
 }
 
 export { seededRandom } from '../support/seeded-random.js';
