@@ -178,7 +178,7 @@ describe('reconciler triggers', () => {
     corral.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: reconciler },
       EventSourceArn: { 'Fn::GetAtt': [taskEvents, 'Arn'] },
-      BatchSize: 100,
+      BatchSize: 1000,
       MaximumBatchingWindowInSeconds: 1,
     });
   });
