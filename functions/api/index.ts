@@ -2,6 +2,7 @@ import { createApiHandler } from '../../lib/api/app.js';
 import { CloudWatchAlarmStates } from '../../lib/aws/alarm-states.js';
 import { createCloudWatchClient, createDynamoClients, createSecretsClient } from '../../lib/aws/clients.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
+import { lazyClient } from '../../lib/aws/lazy-client.js';
 import { createStateStore } from '../../lib/aws/state-store.js';
 import { JobStore } from '../../lib/aws/job-store.js';
 import { createSecretStore } from '../../lib/aws/secret-store.js';
@@ -12,7 +13,7 @@ import { functionObservability } from '../../lib/observability/function-observab
 
 const { logger, metrics, tracer, clientOptions } = await functionObservability('corral-api');
 const environment = readEnvironment();
-const clients = { ...createDynamoClients(clientOptions), secrets: createSecretsClient(clientOptions), cloudwatch: createCloudWatchClient(clientOptions) };
+const clients = { ...createDynamoClients(clientOptions), secrets: createSecretsClient(clientOptions), cloudwatch: lazyClient(() => createCloudWatchClient(clientOptions)) };
 
 /** The API Lambda behind API Gateway (IAM auth): the same handler local mode serves. */
 const store = createStateStore(clients.documents, environment.tableName, systemClock);

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createCloudWatchClient, createDynamoClients, createEcsClient, createSqsClient } from '../../lib/aws/clients.js';
 import { JobStore } from '../../lib/aws/job-store.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
+import { lazyClient } from '../../lib/aws/lazy-client.js';
 import { createTrafficPorts } from '../../lib/aws/traffic-clients.js';
 import { LeaderElector } from '../../lib/aws/leader-election.js';
 import { DynamoLeaseStore } from '../../lib/aws/lease-store.js';
@@ -21,7 +22,8 @@ const clients = {
   ...createDynamoClients(clientOptions),
   ecs: createEcsClient(clientOptions),
   sqs: createSqsClient(clientOptions),
-  cloudwatch: createCloudWatchClient(clientOptions),
+  // Only specs with rollout alarms read any.
+  cloudwatch: lazyClient(() => createCloudWatchClient(clientOptions)),
 };
 const reconciler = reconcilerDependencies(environment, clients, { logger, metrics }, createTrafficPorts(clientOptions));
 const leases = new DynamoLeaseStore(clients.documents, environment.tableName);

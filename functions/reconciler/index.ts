@@ -1,5 +1,6 @@
 import { createCloudWatchClient, createDynamoClients, createEcsClient, createSqsClient } from '../../lib/aws/clients.js';
 import { readEnvironment } from '../../lib/aws/environment.js';
+import { lazyClient } from '../../lib/aws/lazy-client.js';
 import { createTrafficPorts } from '../../lib/aws/traffic-clients.js';
 import { functionObservability } from '../../lib/observability/function-observability.js';
 import { reconcilerDependencies } from '../../lib/reconciler/dependencies.js';
@@ -11,7 +12,8 @@ const clients = {
   ...createDynamoClients(clientOptions),
   ecs: createEcsClient(clientOptions),
   sqs: createSqsClient(clientOptions),
-  cloudwatch: createCloudWatchClient(clientOptions),
+  // Only specs with rollout alarms read any.
+  cloudwatch: lazyClient(() => createCloudWatchClient(clientOptions)),
 };
 
 /** The reconciler Lambda: table stream, ECS task state changes and the requeue queue. */

@@ -1,5 +1,6 @@
 import { type CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { AlarmReading, AlarmState } from '../core/planner/alarm-gate.js';
+import type { SendingClient } from './lazy-client.js';
 
 /** The port the reconciler reads rollout alarms through. */
 export interface AlarmStates {
@@ -12,7 +13,7 @@ const namesPerCall = 100;
 
 /** CloudWatch metric alarms by name, through DescribeAlarms (needs `cloudwatch:DescribeAlarms`). */
 export class CloudWatchAlarmStates implements AlarmStates {
-  constructor(private readonly cloudwatch: CloudWatchClient) {}
+  constructor(private readonly cloudwatch: SendingClient<CloudWatchClient>) {}
 
   async read(names: readonly string[]): Promise<AlarmReading> {
     const wanted = [...new Set(names)];

@@ -4,6 +4,7 @@ import {
   RegisterInstanceCommand,
   type ServiceDiscoveryClient,
 } from '@aws-sdk/client-servicediscovery';
+import type { SendingClient } from './lazy-client.js';
 import { type DiscoveryInstance, type DiscoveryRegistry, registryServiceId } from './traffic.js';
 import { mapTrafficError } from './traffic-errors.js';
 
@@ -13,7 +14,7 @@ import { mapTrafficError } from './traffic-errors.js';
  * operation succeeds, which the next reconcile observes, so the adapter does not poll GetOperation.
  */
 export class CloudMapRegistry implements DiscoveryRegistry {
-  constructor(private readonly cloudMap: ServiceDiscoveryClient) {}
+  constructor(private readonly cloudMap: SendingClient<ServiceDiscoveryClient>) {}
 
   async register(registryArn: string, instance: DiscoveryInstance): Promise<void> {
     await this.call('RegisterInstance', registryArn, () =>

@@ -5,6 +5,7 @@ import {
   type ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { SendingClient } from './lazy-client.js';
 import type { Target, TargetGroups, TargetHealth, TargetState } from './traffic.js';
 import { mapTrafficError } from './traffic-errors.js';
 
@@ -17,7 +18,7 @@ const states = new Set<string>(['initial', 'healthy', 'unhealthy', 'unused', 'dr
  * local endpoint). Every SDK error becomes a `TrafficError`; a missing target group is terminal.
  */
 export class ElbTargetGroups implements TargetGroups {
-  constructor(private readonly elb: ElasticLoadBalancingV2Client) {}
+  constructor(private readonly elb: SendingClient<ElasticLoadBalancingV2Client>) {}
 
   async register(targetGroupArn: string, targets: readonly Target[]): Promise<void> {
     for (const batch of batches(targets)) {

@@ -4,6 +4,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchAlarmStates } from '../aws/alarm-states.js';
 import type { AwsClients } from '../aws/clients.js';
+import type { SendingClient } from '../aws/lazy-client.js';
 import type { TrafficPorts } from '../aws/traffic.js';
 import { EcsContainerRuntime, type EcsRuntimeOptions } from '../aws/ecs-runtime.js';
 import type { CorralEnvironment } from '../aws/environment.js';
@@ -19,7 +20,7 @@ import type { TaskDefinitionSettings } from './task-definitions.js';
 export interface ReconcilerWiring {
   documents: DynamoDBDocumentClient;
   ecs: ECSClient;
-  cloudwatch: CloudWatchClient;
+  cloudwatch: SendingClient<CloudWatchClient>;
   tableName: string;
   cluster: EcsRuntimeOptions;
   requeue: Requeue;
@@ -53,7 +54,7 @@ export function assembleReconcilerDependencies(wiring: ReconcilerWiring): Reconc
 /** The reconciler's ports on real AWS clients, from the stack's environment. */
 export function reconcilerDependencies(
   environment: CorralEnvironment,
-  clients: Pick<AwsClients, 'documents' | 'ecs' | 'sqs' | 'cloudwatch'>,
+  clients: Pick<AwsClients, 'documents' | 'ecs' | 'sqs'> & { cloudwatch: SendingClient<CloudWatchClient> },
   observability: { logger: Logger; metrics: CorralMetrics },
   traffic?: TrafficPorts,
 ): ReconcilerParts {
