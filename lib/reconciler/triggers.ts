@@ -47,7 +47,7 @@ export function servicesNamedBy(event: ReconcilerEvent): string[] {
       if ('dynamodb' in record) {
         if (isServiceSpecRecord(record)) names.add(serviceKeys.serviceOf(record.dynamodb!.Keys!.pk!.S)!);
       } else if ('body' in record) {
-        const service = serviceOfMessage(record.body);
+        const service = messageOf(record.body).service;
         if (service) names.add(service);
       }
     }
@@ -65,38 +65,44 @@ export function servicesNamedBy(event: ReconcilerEvent): string[] {
  */
 export function taskArnsNamedBy(event: ReconcilerEvent): Map<string, string[]> {
   const byService = new Map<string, string[]>();
-  const add = (detail: { startedBy?: unknown; taskArn?: unknown } | undefined) => {
-    const service = typeof detail?.startedBy === 'string' ? serviceOfStartedBy(detail.startedBy) : undefined;
-    if (!service || typeof detail?.taskArn !== 'string') return;
+  const add = ({ service, taskArn }: QueueMessage) => {
+    if (!service || !taskArn) return;
     const arns = byService.get(service) ?? [];
-    if (!arns.includes(detail.taskArn)) arns.push(detail.taskArn);
+    if (!arns.includes(taskArn)) arns.push(taskArn);
     byService.set(service, arns);
   };
   if ('Records' in event) {
-    for (const record of event.Records) if ('body' in record) add(taskChangeOf(record.body)?.detail);
+    for (const record of event.Records) if ('body' in record) add(messageOf(record.body));
   } else if (event['detail-type'] === 'ECS Task State Change') {
-    add(event.detail as { startedBy?: string; taskArn?: string });
+    add(taskChangeOf(event.detail));
   }
   return byService;
 }
 
-function taskChangeOf(body: string): { detail?: { startedBy?: unknown; taskArn?: unknown } } | undefined {
-  try {
-    const parsed = JSON.parse(body) as { 'detail-type'?: unknown; detail?: { startedBy?: unknown; taskArn?: unknown } } | null;
-    return parsed?.['detail-type'] === 'ECS Task State Change' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+/** What a queue message names: the service, and for a task state change its task. */
+interface QueueMessage {
+  service?: string;
+  taskArn?: string;
 }
 
-/** A queue message's service: a requeue names it, a task state change (from the task-event queue) has it in `startedBy`. */
-function serviceOfMessage(body: string): string | undefined {
-  const change = taskChangeOf(body);
-  if (change) return typeof change.detail?.startedBy === 'string' ? serviceOfStartedBy(change.detail.startedBy) : undefined;
+type TaskChangeDetail = { startedBy?: unknown; taskArn?: unknown } | undefined;
+
+function taskChangeOf(detail: TaskChangeDetail): QueueMessage {
+  const service = typeof detail?.startedBy === 'string' ? serviceOfStartedBy(detail.startedBy) : undefined;
+  return { ...(service ? { service } : {}), ...(typeof detail?.taskArn === 'string' ? { taskArn: detail.taskArn } : {}) };
+}
+
+/**
+ * A queue message, parsed once (a batch holds up to 1,000): a task state change from the
+ * task-event queue names its service in `startedBy`, a requeue names it outright.
+ */
+function messageOf(body: string): QueueMessage {
+  let parsed: ({ 'detail-type'?: unknown; detail?: TaskChangeDetail } & Partial<RequeueMessage>) | null;
   try {
-    const parsed = JSON.parse(body) as Partial<RequeueMessage> | null;
-    return typeof parsed?.service === 'string' ? parsed.service : undefined;
+    parsed = JSON.parse(body) as typeof parsed;
   } catch {
-    return undefined;
+    return {};
   }
+  if (parsed?.['detail-type'] === 'ECS Task State Change') return taskChangeOf(parsed.detail);
+  return typeof parsed?.service === 'string' ? { service: parsed.service } : {};
 }
