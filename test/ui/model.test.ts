@@ -89,4 +89,16 @@ describe('status page model', () => {
     expect(model.runningImage({ ...service, status: { revision: 3, targetRevision: 3, stableRevision: 2 } }, { 2: 'web:2' })).toEqual({ image: 'web:3', from: 'web:2' });
     expect(model.runningImage(service, {})).toEqual({ image: 'revision 2' });
   });
+
+  it('learns a revision\'s image only from a status planned from that spec, not from one still naming the old target', () => {
+    const samples = new model.Samples();
+    const stable = { name: 'w', generation: 1, spec: { image: 'web:1' }, status: { observedGeneration: 1, revision: 1, targetRevision: 1, stableRevision: 1 } };
+    samples.record([stable], 0);
+    // Just after the PUT: the spec is generation 2, the status still that of generation 1.
+    samples.record([{ ...stable, generation: 2, spec: { image: 'web:2' } }], 1);
+    expect(samples.imagesOf('w')).toEqual({ 1: 'web:1' });
+    const rolling = { name: 'w', generation: 2, spec: { image: 'web:2' }, status: { observedGeneration: 2, revision: 2, targetRevision: 2, stableRevision: 1 } };
+    samples.record([rolling], 2);
+    expect(model.runningImage(rolling, samples.imagesOf('w'))).toEqual({ image: 'web:2', from: 'web:1' });
+  });
 });

@@ -5,7 +5,7 @@
  */
 
 /** @typedef {{ desired?: number, running?: number, healthy?: number, updated?: number, available?: number }} Counts */
-/** @typedef {{ phase?: string, revision?: number, targetRevision?: number, stableRevision?: number, counts?: Counts, message?: string, paused?: boolean, conditions?: any[], rollout?: any, targetGroups?: any[] }} Status */
+/** @typedef {{ phase?: string, observedGeneration?: number, revision?: number, targetRevision?: number, stableRevision?: number, counts?: Counts, message?: string, paused?: boolean, conditions?: any[], rollout?: any, targetGroups?: any[] }} Status */
 /** @typedef {{ name: string, generation: number, spec: Record<string, any>, status?: Status }} Service */
 /** @typedef {{ time: string, type: string, message: string, revision?: number }} ServiceEvent */
 
@@ -245,7 +245,9 @@ export class Samples {
       // Keep the last sample before the window too: it is the value the chart starts from.
       while (list.length > maxSamples || (list.length > 1 && list[1].t <= now - chartWindowMs)) list.shift();
       this.byService.set(service.name, list);
-      const target = service.status?.targetRevision;
+      // The spec's image belongs to the target revision only once the status was planned from
+      // this spec: just after a PUT the spec is new and the status still names the old target.
+      const target = service.status?.observedGeneration === service.generation ? service.status?.targetRevision : undefined;
       if (target !== undefined && typeof service.spec?.image === 'string') {
         const images = this.images.get(service.name) ?? {};
         images[target] = service.spec.image;
