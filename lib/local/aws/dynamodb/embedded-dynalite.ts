@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
 import { type BatchOperation, create, createKey, type Store, type TableDescription, validateKey } from 'dynalite/db/index.js';
 import { checkTypes, checkValidations, toLowerFirst } from 'dynalite/validations/index.js';
+import { cacheExpressionParses } from './expression-cache.js';
 import { changesOf, type Images, type ItemChange, recordingStore, stagingStore } from './store-views.js';
 import type { Item } from './stream-records.js';
 
@@ -34,6 +35,7 @@ const actions = new Map<string, { action: Action; validation: Validation }>(
   operations.map((op) => [op, { action: require(`dynalite/actions/${toLowerFirst(op)}.js`) as Action, validation: require(`dynalite/validations/${toLowerFirst(op)}.js`) as Validation }]),
 );
 const recordedOperations = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+cacheExpressionParses();
 
 /**
  * dynalite in this process: its LevelDB store, its validations and its actions, called directly
