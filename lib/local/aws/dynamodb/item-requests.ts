@@ -36,13 +36,15 @@ export interface CheckedItemRequest {
  * Validates `request` exactly as dynalite validates a PutItem, UpdateItem or DeleteItem (types,
  * expression syntax, unused placeholders) and parses its condition once, with dynalite's own
  * parser, so an action inside a transaction passes or fails where the same single write would.
- * Throws ItemRequestInvalid with dynalite's answer.
+ * Throws ItemRequestInvalid with dynalite's answer. Like dynalite's own handler, validation
+ * rewrites the request's nested objects in place (checkTypes drops their unknown members): pass
+ * one nothing reads afterwards.
  */
 export function checkItemRequest(operation: ItemOperation, request: Record<string, unknown>): CheckedItemRequest {
   const validation = validationsOf[operation];
   let parsed: Record<string, unknown>;
   try {
-    parsed = checkTypes(structuredClone(request), validation.types);
+    parsed = checkTypes(request, validation.types);
     checkValidations(parsed, validation.types, validation.custom, store);
   } catch (error) {
     const body = (error as { body?: ItemRequestInvalid['body'] }).body;

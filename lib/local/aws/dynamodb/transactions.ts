@@ -71,6 +71,8 @@ export class Transactions {
       return invalid(`1 validation error detected: Value '${String(token)}' at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to 36`);
     }
     if (typeof items === 'string') return invalid(items);
+    // Only a token's replay needs the request's digest, taken before validation rewrites the actions in place.
+    const digest = typeof token === 'string' ? createHash('sha256').update(canonical(items)).digest('hex') : undefined;
     let actions: Action[];
     try {
       actions = await this.writeActions(items);
@@ -80,16 +82,15 @@ export class Transactions {
       throw error;
     }
     if (hasDuplicate(actions)) return invalid(oneItemTwiceMessage);
-    const digest = createHash('sha256').update(canonical(items)).digest('hex');
     const release = await this.backend.locks.lock(actions);
     try {
       const keys = await this.backend.dynalite.storeKeys(actions);
       if (!Array.isArray(keys)) return keys;
-      const replay = this.replay(token as string | undefined, digest);
+      const replay = digest === undefined ? undefined : this.replay(token as string, digest);
       if (replay) return replay;
       const answer = await this.commit(actions, keys);
-      if (answer.status === 200 && typeof token === 'string') {
-        this.tokens.set(token, { digest, expiresAt: this.backend.clock.now() + idempotencyWindowMs });
+      if (answer.status === 200 && digest !== undefined) {
+        this.tokens.set(token as string, { digest, expiresAt: this.backend.clock.now() + idempotencyWindowMs });
       }
       return answer;
     } finally {
@@ -160,8 +161,7 @@ export class Transactions {
     return Object.fromEntries(names.map((name) => [name, source[name]]));
   }
 
-  private replay(token: string | undefined, digest: string): DynamoAnswer | undefined {
-    if (token === undefined) return undefined;
+  private replay(token: string, digest: string): DynamoAnswer | undefined {
     const seen = this.tokens.get(token);
     if (seen === undefined || seen.expiresAt <= this.backend.clock.now()) return undefined;
     if (seen.digest === digest) return { status: 200, json: {} };
