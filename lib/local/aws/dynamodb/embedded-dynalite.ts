@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
 import { type BatchOperation, create, createKey, type Store, type TableDescription, validateKey } from 'dynalite/db/index.js';
 import { checkTypes, checkValidations, toLowerFirst } from 'dynalite/validations/index.js';
 import { cacheExpressionParses } from './expression-cache.js';
+import { randomBase64 } from '../random-ids.js';
 import { changesOf, type Images, type ItemChange, recordingStore, stagingStore } from './store-views.js';
 import type { Item } from './stream-records.js';
 
@@ -182,5 +182,5 @@ export function answerOf(status: number, json: unknown, contentType: string): Dy
 
 /** dynalite's request ids: 52 base64 characters, upper-cased, with + and / as 0. */
 function requestId(): string {
-  return randomBytes(39).toString('base64').toUpperCase().replace(/\+|\//g, '0');
+  return randomBase64(39).toUpperCase().replace(/\+|\//g, '0');
 }

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { randomHex } from '../random-ids.js';
 import type { TaskRecord, TaskStatus } from './task-record.js';
 
 /** The elastic network interface Fargate gives an `awsvpc` task, fixed when the task is created. */
@@ -39,11 +40,11 @@ export class PrivateAddressPool {
 }
 
 export function createNetworkInterface(subnetId: string, privateIPv4Address: string): NetworkInterfaceRecord {
-  const mac = randomBytes(5).toString('hex').match(/../g)!.join(':');
+  const mac = randomHex(5).match(/../g)!.join(':');
   return {
     attachmentId: randomUUID(),
     subnetId,
-    networkInterfaceId: `eni-${randomBytes(9).toString('hex').slice(0, 17)}`,
+    networkInterfaceId: `eni-${randomHex(9).slice(0, 17)}`,
     macAddress: `0a:${mac}`,
     privateIPv4Address,
   };

@@ -1,7 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AwsError, invalidParameter } from '../errors.js';
 import type { FaultControls } from '../faults.js';
 import { Input } from '../input.js';
+import { randomHex } from '../random-ids.js';
 import { decodeToken, encodeToken } from '../paging.js';
 import { EcsArns } from './arns.js';
 import type { ClusterRecord, ClusterRegistry } from './clusters.js';
@@ -193,7 +194,7 @@ export class TaskService {
     definition: NonNullable<ReturnType<TaskDefinitionRegistry['find']>>,
     launch: { group: string; startedBy?: string; launchType?: string; overrides: Record<string, unknown>; tags: Tag[]; subnets?: string[] },
   ): TaskRecord {
-    const id = randomBytes(16).toString('hex');
+    const id = randomHex(16);
     const { arns, faults } = this.deps;
     const containers: ContainerRecord[] = definition.containerDefinitions.map((c) => ({
       name: c.name,
