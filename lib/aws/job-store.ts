@@ -86,6 +86,8 @@ export interface ArmedWakeUp {
 
 const keys = {
   partition: (name: string) => `job#${name}`,
+  /** The job a partition key names, or undefined for another kind of item. */
+  jobOf: (partition: string | undefined) => (partition?.startsWith('job#') ? partition.slice('job#'.length) : undefined),
   spec: 'spec',
   dispatch: 'dispatch',
   /** ISO-8601 sorts like the time it names (years 0000–9999), so runs come back in tick order. */
@@ -94,6 +96,9 @@ const keys = {
   /** Not a job's: the one wake-up the dispatcher has armed for all jobs. */
   wakeUp: { pk: 'jobs', sk: 'wake-up' },
 };
+
+/** Where a job's items are: its spec is `job#<name>` / `spec` (the table stream filters on it). */
+export const jobKeys = { partition: keys.partition, jobOf: keys.jobOf, spec: keys.spec } as const;
 
 /**
  * DynamoDB adapter for jobs: the spec (`job#<name>` / `spec`, written by the API with an

@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import type { Context, ScheduledEvent, SQSEvent } from 'aws-lambda';
+import type { Context, DynamoDBStreamEvent, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import type { JobStore } from '../aws/job-store.js';
 import type { Lease } from '../core/lease/index.js';
 import type { LeaderElector } from '../aws/leader-election.js';
@@ -14,6 +14,7 @@ import type { Clock } from '../clock.js';
 import { wakeUpAction, type JobsPassTrigger } from '../core/jobs/index.js';
 import { isTaskStateChange, recordJobTaskEvent, type TaskStateChangeEvent } from '../jobs/task-events.js';
 import type { CorralMetrics } from '../observability/metrics.js';
+import { armForChangedJobs, isTableStreamEvent } from './job-changes.js';
 import type { WakeUps } from './wake-ups.js';
 
 /** One piece of singleton work the leader does on every tick, fenced by the lease's token. */
@@ -28,7 +29,7 @@ export interface SingletonTask {
 /** What started a leader pass: the one-minute tick (everything) or a precise wake-up (jobs). */
 export type PassTrigger = JobsPassTrigger;
 
-export type DispatcherEvent = ScheduledEvent | SQSEvent | TaskStateChangeEvent;
+export type DispatcherEvent = ScheduledEvent | SQSEvent | TaskStateChangeEvent | DynamoDBStreamEvent;
 
 export type DispatcherHandler = (event: DispatcherEvent, context: Context) => Promise<{ led: boolean }>;
 
@@ -58,7 +59,9 @@ export interface DispatcherDependencies {
  *   leader works — the scheduled jobs and the full sweep with orphan collection;
  * - precise wake-ups (lib/core/jobs/wake-up.ts): the same contest, the jobs pass only;
  * - ECS task state changes of job tasks: the run's outcome is recorded at once (no lease: it
- *   records a fact, lib/jobs/task-events.ts).
+ *   records a fact, lib/jobs/task-events.ts);
+ * - job spec changes on the table stream: a wake-up is armed for the job's next tick, which may
+ *   come before the next one-minute pass (no lease either, job-changes.ts).
  * EventBridge may deliver a tick twice and Lambda may run two at once; the lease (and the
  * fencing of each write) makes that one run. The leader gives the lease up when its pass ends,
  * so a wake-up moments later is not kept waiting for it to expire.
@@ -67,6 +70,10 @@ export function createDispatcherHandler(deps: DispatcherDependencies): Dispatche
   const handle = async (event: DispatcherEvent): Promise<{ led: boolean }> => {
     if (isTaskStateChange(event)) {
       await recordJobTaskEvent(deps.jobs, event, deps.clock.now(), deps.metrics);
+      return { led: false };
+    }
+    if (isTableStreamEvent(event)) {
+      await armForChangedJobs(deps, event);
       return { led: false };
     }
     if ('Records' in event) {

@@ -158,6 +158,7 @@ export class Corral extends Construct {
     });
     new DispatcherSchedule(this, 'DispatcherSchedule', {
       dispatcher: dispatcher.function,
+      table,
       failedEvents: this.queues.failedEvents,
       wakeUps: this.queues.wakeUps,
       clusterArn: this.networking.clusterArn,

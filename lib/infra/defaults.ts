@@ -56,6 +56,13 @@ export const infraDefaults = {
     retention: Duration.hours(1),
     maxReceiveCount: 5,
   },
+  /** The dispatcher's reading of job spec changes on the table stream. */
+  jobChanges: {
+    batchSize: 100,
+    retryAttempts: 3,
+    /** A change older than this has met a one-minute tick already, which armed its wake-up. */
+    maxRecordAge: Duration.minutes(5),
+  },
   wakeUps: {
     /** One wake-up at a time: the dispatcher sleeps its last second or two before acting. */
     batchSize: 1,

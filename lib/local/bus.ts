@@ -243,16 +243,18 @@ export class LocalBus {
   /**
    * An EventBridge schedule: `target` gets a ScheduledEvent every `everyMs` of clock time, the
    * first one `everyMs` from now — or, with `onTheClock`, at the next whole multiple of
-   * `everyMs` since the epoch (a one-minute schedule at second 0 of every minute, as
-   * EventBridge fires rate(1 minute)). Replaces a schedule of the same name.
+   * `everyMs` since the epoch (a one-minute schedule at second 0 of every minute), plus
+   * `offsetMs` (EventBridge fires rate(1 minute) some seconds into the minute). Replaces a
+   * schedule of the same name.
    */
-  schedule(name: string, everyMs: number, target: BusTarget<ScheduledEvent>, options: { onTheClock?: boolean } = {}): void {
+  schedule(name: string, everyMs: number, target: BusTarget<ScheduledEvent>, options: { onTheClock?: boolean; offsetMs?: number } = {}): void {
     if (!(everyMs > 0)) throw new RangeError(`schedule ${name}: everyMs must be positive, got ${everyMs}`);
     this.unschedule(name);
     const now = this.clock.now();
     // Ticks are start + k × everyMs, k ≥ 1. On the clock at 12:00:20.5 with everyMs 60 s: start
-    // 12:00:00, first tick 12:01:00.
-    const start = options.onTheClock ? Math.floor(now / everyMs) * everyMs : now;
+    // 12:00:00, first tick 12:01:00; with offsetMs 25 s, start 11:59:25, first tick 12:00:25.
+    const offset = options.offsetMs ?? 0;
+    const start = options.onTheClock ? Math.floor((now - offset) / everyMs) * everyMs + offset : now;
     const ruleArn = `arn:aws:events:${this.region}:${this.accountId}:rule/${name}`;
     let tick = 0;
     let timer = this.clock.setTimeout(fire, start + everyMs - now);

@@ -21,6 +21,7 @@ import { LeaderElector } from '../aws/leader-election.js';
 import { createSecretStore } from '../aws/secret-store.js';
 import { createDispatcherHandler, type DispatcherEvent } from '../dispatcher/handler.js';
 import { WakeUps } from '../dispatcher/wake-ups.js';
+import { isJobSpecChange } from '../dispatcher/job-changes.js';
 import { isJobTaskEvent } from '../jobs/task-events.js';
 import { BusWakeUpQueue } from './bus-wake-up-queue.js';
 import { singletonTasks } from '../dispatcher/singleton-tasks.js';
@@ -56,6 +57,11 @@ export interface LocalRuntimeOptions {
   reconcile?: boolean;
   /** Dispatcher instances contending for leadership on each one-minute tick (1). */
   dispatchers?: number;
+  /**
+   * How far into each minute the one-minute tick fires (0: on the minute). EventBridge fires a
+   * rate(1 minute) rule some seconds into the minute, not on it; rehearse that here.
+   */
+  tickOffsetMs?: number;
   /**
    * Run the full sweep once at start-up rather than a minute later: simulated
    * tasks do not survive a restart, so `npm start` brings the services' tasks back at once.
@@ -193,8 +199,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // The one-minute safety net, on whole minutes as EventBridge fires it; precise wake-ups and
     // job task state changes reach the first dispatcher, as their own triggers would in AWS.
     const dispatchers = Array.from({ length: options.dispatchers ?? 1 }, createDispatcher);
-    dispatchers.forEach((dispatcher, i) => bus.schedule(`${localFunctions.dispatcher}-${i}`, 60_000, dispatcher, { onTheClock: true }));
+    dispatchers.forEach((dispatcher, i) => bus.schedule(`${localFunctions.dispatcher}-${i}`, 60_000, dispatcher, { onTheClock: true, offsetMs: options.tickOffsetMs ?? 0 }));
     bus.addQueueTarget(localQueues.wakeUps, dispatchers[0]);
+    bus.addStreamTarget(tableName, dispatchers[0], { filter: isJobSpecChange });
     // The bus's queue starts empty, whatever the table remembers: a jobs pass now catches up
     // on ticks due while local mode was down and arms the next wake-up.
     await jobs.forgetWakeUp();

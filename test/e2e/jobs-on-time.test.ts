@@ -121,6 +121,23 @@ describe('jobs on time, in local mode on a virtual clock', () => {
     expect(Date.parse(shown.nextRunAt)).toBe(anchor + 11 * minute);
   });
 
+  it('a job created moments before its first tick starts on it, though the one-minute tick comes 20 s into the minute', async () => {
+    // EventBridge fires the one-minute rule some seconds into the minute. Only a pass arms
+    // precise wake-ups, so without one armed by the job's creation its first run would wait
+    // for the tick at :20.
+    world = await JobsWorld.start({ tickOffsetMs: 20_000, dispatchers: 1 });
+    await world.image('nightly:*', 'exit', { afterSeconds: 5 });
+    await world.runToSecond(50_000);
+    await world.createJob('nightly', { image: 'nightly:1', schedule: 'cron(* * * * ? *)' });
+    const tick = Math.ceil(world.clock.now() / minute) * minute;
+    await world.run(tick + 15_000 - world.clock.now());
+
+    const [run] = await world.runs('nightly');
+    expect(run).toMatchObject({ tick });
+    expect(run!.startedAt! - tick).toBeGreaterThanOrEqual(0);
+    expect(run!.startedAt! - tick).toBeLessThanOrEqual(1000);
+  });
+
   it("a wake-up's pass dispatches only the job whose tick it is for, not every job that ticked lately", async () => {
     world = await JobsWorld.start();
     await world.image('brief:*', 'exit', { afterSeconds: 5 });

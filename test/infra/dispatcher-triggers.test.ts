@@ -38,4 +38,17 @@ describe('the dispatcher triggers', () => {
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [dispatcher, 'Arn'] } })],
     });
   });
+
+  it('read job spec changes, and only those, from the table stream', () => {
+    const table = corral.stack.getLogicalId(corral.stack.corral.table.table.node.defaultChild as never);
+    corral.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: dispatcher },
+      EventSourceArn: { 'Fn::GetAtt': [table, 'StreamArn'] },
+      StartingPosition: 'LATEST',
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { pk: { S: [{ prefix: 'job#' }] }, sk: { S: ['spec'] } } } }) }],
+      },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
 });
