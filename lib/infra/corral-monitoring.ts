@@ -13,6 +13,8 @@ import type { ResolvedAlarmThresholds } from './corral-props.js';
 import { infraDefaults } from './defaults.js';
 
 export interface CorralMonitoringProps {
+  /** The dispatcher: its errors are alarmed on (a failing tick runs no job and no sweep). */
+  readonly dispatcher: lambda.IFunction;
   /** The reconciler: its errors, throttles and stream iterator age are alarmed on. */
   readonly reconciler: lambda.IFunction;
   readonly api: apigateway.RestApi;
@@ -99,6 +101,18 @@ export class CorralMonitoring extends Construct {
           maxAgeInMillis: thresholds.streamIteratorAge.toMilliseconds(),
           alarmDescriptionOverride:
             'Desired-state changes wait in the table stream: the reconciler is failing on a record or far behind. Records older than 24 h go to the failed-events queue.',
+        },
+      },
+    });
+    facade.monitorLambdaFunction({
+      lambdaFunction: props.dispatcher,
+      alarmFriendlyName: 'Dispatcher',
+      humanReadableName: 'Dispatcher function',
+      addFaultCountAlarm: {
+        Critical: {
+          maxErrorCount: thresholds.dispatcherErrors,
+          alarmDescriptionOverride:
+            'Dispatcher invocations failed whole (crash, timeout, out of memory): while it fails, no job starts, the sweep does not run and orphans are not stopped. See the dispatcher log group.',
         },
       },
     });

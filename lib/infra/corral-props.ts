@@ -28,6 +28,11 @@ export interface CorralAlarmThresholds {
    * @default 0
    */
   readonly reconcilerErrors?: number;
+  /**
+   * Failed dispatcher invocations: crashes and timeouts of the one-minute tick (jobs, the sweep,
+   * orphan collection) or of a wake-up. @default 0
+   */
+  readonly dispatcherErrors?: number;
   /** Throttled reconciler invocations. @default 0 */
   readonly reconcilerThrottles?: number;
   /** Age of the oldest desired-state change the reconciler has not yet read from the table's stream. @default 5 minutes */

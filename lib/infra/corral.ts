@@ -173,6 +173,7 @@ export class Corral extends Construct {
     if (props.monitoring) {
       this.monitoring = new CorralMonitoring(this, 'Monitoring', {
         reconciler: reconciler.function,
+        dispatcher: dispatcher.function,
         api: this.api.restApi,
         deadLetterQueues: {
           RequeueDeadLetters: this.queues.requeueDeadLetters,

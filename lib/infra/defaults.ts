@@ -86,6 +86,7 @@ export const infraDefaults = {
     thresholds: {
       deadLetterMessages: 0,
       reconcilerErrors: 0,
+      dispatcherErrors: 0,
       reconcilerThrottles: 0,
       /** A record waits in the stream this long: the reconciler is failing or far behind. */
       streamIteratorAge: Duration.minutes(5),

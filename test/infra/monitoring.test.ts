@@ -56,6 +56,14 @@ describe('Corral monitoring, on by default', () => {
     expect(age.Metrics[0]?.MetricStat.Stat).toBe('Maximum');
   });
 
+  it('alarms on dispatcher errors: a failing tick starts no job and runs no sweep', () => {
+    const dispatcher = [{ Name: 'FunctionName', Value: { Ref: logicalId(corral, corral.corral.functions.dispatcher.function) } }];
+    expect(alarmOn(corral.template, 'AWS/Lambda', 'Errors', dispatcher)).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    const raised = synth(() => ({ alarmThresholds: { dispatcherErrors: 3 } }));
+    const functionName = [{ Name: 'FunctionName', Value: { Ref: logicalId(raised, raised.corral.functions.dispatcher.function) } }];
+    expect(alarmOn(raised.template, 'AWS/Lambda', 'Errors', functionName)).toMatchObject({ Threshold: 3 });
+  });
+
   it('alarms on the API’s 5xx share and p99 latency over three periods, on this API’s own name and stage', () => {
     const [api] = Object.values(corral.template.findResources('AWS::ApiGateway::RestApi'));
     const apiName = api?.['Properties'].Name;
@@ -85,7 +93,7 @@ describe('Corral monitoring, on by default', () => {
 
   it('sends every alarm, and its return to OK, to the alarm topic, which CloudWatch alone may publish to', () => {
     const alarms = Object.values(corral.template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(13);
+    expect(alarms).toHaveLength(14);
     for (const alarm of alarms) {
       expect(alarm['Properties']).toMatchObject({ ActionsEnabled: true, AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] });
       expect(alarm['Properties'].AlarmName).toMatch(/^Platform-Corral-Monitoring-[0-9A-F]{8}-/);
