@@ -91,6 +91,8 @@ describe('secret permissions follow the corral:managed tag', () => {
       .filter(({ statement }) => JSON.stringify(statement.Resource) === '"*"')
       .map(({ statement }) => ({ actions: actionsOf(statement).sort().join(','), condition: statement.Condition !== undefined }));
     expect(onEverything.sort((a, b) => a.actions.localeCompare(b.actions))).toEqual([
+      // The table stream's two readers: the reconciler (service specs) and the dispatcher (job specs).
+      { actions: 'dynamodb:ListStreams', condition: false },
       { actions: 'dynamodb:ListStreams', condition: false },
       { actions: 'ecr:GetAuthorizationToken', condition: false },
       { actions: 'ecs:DescribeTaskDefinition,ecs:RegisterTaskDefinition', condition: false },
