@@ -5,7 +5,7 @@ import { reconcileService } from '../../lib/reconciler/runner.js';
 import { taskEventBatching } from '../../lib/reconciler/triggers.js';
 import { runCorral } from '../cli/run-cli.js';
 import { call } from '../support/http.js';
-import { isKilled, killableReconciler } from '../support/killable-reconciler.js';
+import { isKilled, killableReconciler, reconcileUntil } from '../support/killable-reconciler.js';
 import { events, getService, startTestRuntime, type TestRuntime } from '../support/local-mode.js';
 
 const healthCheck = { command: ['CMD-SHELL', 'curl -f localhost/health'], intervalSeconds: 5, retries: 2, timeoutSeconds: 2 };
@@ -189,15 +189,11 @@ describe('a reconciler killed after each AWS call in turn during a canary', () =
   it('never breaks the bounds or the step weight, and the canary completes', async () => {
     rt = await startTestRuntime({ reconcile: false });
     const replicas = 4;
-    const converge = async (name: string, revision: number) => {
-      for (let round = 0; round < 30; round++) {
-        await reconcileService({ ...rt.reconcilerDeps, holder: `healthy-${round}` }, name);
-        await rt.run(5_000);
+    const converge = (name: string, revision: number) =>
+      reconcileUntil(rt, name, async () => {
         const s = (await getService(rt, name)).status;
-        if (s.phase === 'Available' && s.revision === revision) return true;
-      }
-      return false;
-    };
+        return s.phase === 'Available' && s.revision === revision;
+      });
     let completedAt: number | undefined;
     for (let killAfter = 1; completedAt === undefined && killAfter < 40; killAfter++) {
       const name = `canary-${killAfter}`;

@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileService } from '../../lib/reconciler/runner.js';
 import { call } from '../support/http.js';
-import { isKilled, killableReconciler } from '../support/killable-reconciler.js';
+import { isKilled, killableReconciler, reconcileUntil } from '../support/killable-reconciler.js';
 import { getService, startTestRuntime, TaskWatcher, type TestRuntime } from '../support/local-mode.js';
 
 /** Reconciles with healthy reconcilers until the service is Available (or gives up). */
-async function converge(rt: TestRuntime, name: string, revision: number): Promise<boolean> {
-  for (let round = 0; round < 30; round++) {
-    await reconcileService({ ...rt.reconcilerDeps, holder: `healthy-${round}` }, name);
-    await rt.run(5_000);
-    const status = (await getService(rt, name)).status;
-    if (status.phase === 'Available' && status.revision === revision) return true;
-  }
-  return false;
+function converge(rt: TestRuntime, name: string, revision: number): Promise<boolean> {
+  return reconcileUntil(rt, name, async () => {
+    const { status } = await getService(rt, name);
+    return status.phase === 'Available' && status.revision === revision;
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClientOptions, sdkConfig } from '../../lib/aws/clients.js';
 import { reconcileService } from '../../lib/reconciler/runner.js';
 import { call } from '../support/http.js';
-import { isKilled, killableReconciler } from '../support/killable-reconciler.js';
+import { isKilled, killableReconciler, reconcileUntil } from '../support/killable-reconciler.js';
 import { getService, startTestRuntime, type TestRuntime } from '../support/local-mode.js';
 
 describe('a reconciler killed after each AWS call in turn while it drains and stops', () => {
@@ -36,14 +36,11 @@ describe('a reconciler killed after each AWS call in turn while it drains and st
   }
 
   /** Healthy reconciles, as the requeues and the sweep would bring them, until Available with `replicas` tasks. */
-  async function converge(name: string, replicas: number): Promise<boolean> {
-    for (let round = 0; round < 40; round++) {
-      await reconcileService({ ...rt.reconcilerDeps, holder: `healthy-${round}` }, name);
-      await rt.run(2_500);
+  function converge(name: string, replicas: number): Promise<boolean> {
+    return reconcileUntil(rt, name, async () => {
       const { status } = await getService(rt, name);
-      if (status.phase === 'Available' && status.counts.available === replicas && (await rt.liveTasks(name)).length === replicas && !status.draining) return true;
-    }
-    return false;
+      return status.phase === 'Available' && status.counts.available === replicas && (await rt.liveTasks(name)).length === replicas && !status.draining;
+    }, { rounds: 40, stepMs: 2_500 });
   }
 
   it.each([

@@ -6,7 +6,7 @@ import { CloudMapRegistry } from '../../lib/aws/cloud-map-registry.js';
 import { ElbTargetGroups } from '../../lib/aws/elb-target-groups.js';
 import { localCluster, localTaskDefinitions } from '../../lib/local/runtime.js';
 import { assembleReconcilerDependencies } from '../../lib/reconciler/dependencies.js';
-import type { ReconcilerDependencies } from '../../lib/reconciler/runner.js';
+import { reconcileService, type ReconcilerDependencies } from '../../lib/reconciler/runner.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
 
 /** What a reconciler "dies" with: every AWS call from then on fails the same way. */
@@ -66,4 +66,22 @@ export function killableReconciler(rt: Pick<LocalRuntime, 'awsUrl' | 'reconciler
       for (const client of [...Object.values(clients), elb, cloudMap]) client.destroy();
     },
   };
+}
+
+/**
+ * After a kill: healthy reconciles, as the requeues and the sweep would bring them, `stepMs` of
+ * clock apart, until `done` says the service has converged. False if it has not after `rounds`.
+ */
+export async function reconcileUntil(
+  rt: Pick<LocalRuntime, 'reconcilerDeps'> & { run(ms: number): Promise<void> },
+  name: string,
+  done: () => Promise<boolean>,
+  { rounds = 30, stepMs = 5_000 }: { rounds?: number; stepMs?: number } = {},
+): Promise<boolean> {
+  for (let round = 0; round < rounds; round++) {
+    await reconcileService({ ...rt.reconcilerDeps, holder: `healthy-${round}` }, name);
+    await rt.run(stepMs);
+    if (await done()) return true;
+  }
+  return false;
 }
