@@ -85,7 +85,7 @@ describe('examples/cdk-app with the packed package', () => {
   it('comes with its alarms, their topic with the team’s address subscribed, and the dashboard', () => {
     const resources = Object.values(template.Resources);
     const ofType = (type: string) => resources.filter((resource) => resource.Type === type);
-    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(13);
+    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(14);
     expect(ofType('AWS::CloudWatch::Dashboard')).toHaveLength(1);
     expect(ofType('AWS::SNS::Subscription')).toEqual([
       expect.objectContaining({ Properties: expect.objectContaining({ Protocol: 'email', Endpoint: 'platform-oncall@example.com' }) }),
