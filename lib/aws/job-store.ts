@@ -84,7 +84,9 @@ export interface ArmedWakeUp {
 }
 
 
-const keys = {
+/** Where a job's items are: its spec is `job#<name>` / `spec` (the table stream filters on it). */
+export const jobKeys = {
+  prefix: 'job#',
   partition: (name: string) => `job#${name}`,
   /** The job a partition key names, or undefined for another kind of item. */
   jobOf: (partition: string | undefined) => (partition?.startsWith('job#') ? partition.slice('job#'.length) : undefined),
@@ -96,9 +98,6 @@ const keys = {
   /** Not a job's: the one wake-up the dispatcher has armed for all jobs. */
   wakeUp: { pk: 'jobs', sk: 'wake-up' },
 };
-
-/** Where a job's items are: its spec is `job#<name>` / `spec` (the table stream filters on it). */
-export const jobKeys = { partition: keys.partition, jobOf: keys.jobOf, spec: keys.spec } as const;
 
 /**
  * DynamoDB adapter for jobs: the spec (`job#<name>` / `spec`, written by the API with an
@@ -118,7 +117,7 @@ export class JobStore {
 
   async getJob(name: string): Promise<JobRecord | undefined> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: this.key(name, keys.spec), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: this.key(name, jobKeys.spec), ConsistentRead: true }),
     );
     return out.Item ? toJobRecord(out.Item) : undefined;
   }
@@ -182,11 +181,11 @@ export class JobStore {
    */
   async removeJob(lease: Pick<Lease, 'token'>, name: string): Promise<void> {
     for (const run of await this.listRuns(name)) await this.deleteRun(lease, name, run.tick);
-    await this.fencedDelete(lease, this.key(name, keys.dispatch));
+    await this.fencedDelete(lease, this.key(name, jobKeys.dispatch));
     try {
       await this.db.send(new DeleteCommand({
         TableName: this.tableName,
-        Key: this.key(name, keys.spec),
+        Key: this.key(name, jobKeys.spec),
         ConditionExpression: 'deleting = :true',
         ExpressionAttributeValues: { ':true': true },
       }));
@@ -197,7 +196,7 @@ export class JobStore {
 
   async getRun(name: string, tick: number): Promise<JobRun | undefined> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: this.key(name, keys.run(tick)), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: this.key(name, jobKeys.run(tick)), ConsistentRead: true }),
     );
     return out.Item ? toJobRun(out.Item) : undefined;
   }
@@ -207,7 +206,7 @@ export class JobStore {
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.partition(name), ':prefix': keys.runPrefix },
+      ExpressionAttributeValues: { ':pk': jobKeys.partition(name), ':prefix': jobKeys.runPrefix },
       ScanIndexForward: false,
       ConsistentRead: true,
     });
@@ -228,7 +227,7 @@ export class JobStore {
         Put: {
           TableName: this.tableName,
           Item: {
-            ...this.key(name, keys.run(run.tick)), ...withoutUndefined(run), ...fence.attributes,
+            ...this.key(name, jobKeys.run(run.tick)), ...withoutUndefined(run), ...fence.attributes,
             [tableSchema.kindIndex.partitionKey]: runIndex.kind, [tableSchema.kindIndex.sortKey]: runIndex.name(name, run.tick),
           },
           ConditionExpression: 'attribute_not_exists(#pk)',
@@ -255,7 +254,7 @@ export class JobStore {
     onlyIf?: readonly RunStatus[],
   ): Promise<boolean> {
     const fence = fencedCondition(lease);
-    const key = this.key(name, keys.run(tick));
+    const key = this.key(name, jobKeys.run(tick));
     const entries = Object.entries(withoutUndefined(changes));
     const names: Record<string, string> = { '#pk': tableSchema.partitionKey, ...fence.names };
     const values: Record<string, unknown> = { ...fence.values };
@@ -314,7 +313,7 @@ export class JobStore {
     try {
       await this.db.send(new UpdateCommand({
         TableName: this.tableName,
-        Key: this.key(name, keys.run(tick)),
+        Key: this.key(name, jobKeys.run(tick)),
         UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
         ConditionExpression: `attribute_exists(#pk) AND (attribute_not_exists(#task) OR #task = :task) AND #status IN (${onlyIf.map((_, i) => `:s${i}`).join(', ')})`,
         ExpressionAttributeNames: names,
@@ -329,7 +328,7 @@ export class JobStore {
 
   /** The wake-up the dispatcher armed last, if any. */
   async armedWakeUp(): Promise<ArmedWakeUp | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.wakeUp, ConsistentRead: true }));
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: jobKeys.wakeUp, ConsistentRead: true }));
     return out.Item ? { at: Number(out.Item.at), arrivesAt: Number(out.Item.arrivesAt) } : undefined;
   }
 
@@ -339,17 +338,17 @@ export class JobStore {
    * the one-minute tick.
    */
   async rememberWakeUp(wakeUp: ArmedWakeUp): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.wakeUp, ...wakeUp } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...jobKeys.wakeUp, ...wakeUp } }));
   }
 
   /** Forgets the armed wake-up, when its queue is known to be empty (local mode starting). */
   async forgetWakeUp(): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.wakeUp }));
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: jobKeys.wakeUp }));
   }
 
   /** Deletes a run record under the lease (history pruning). */
   async deleteRun(lease: Pick<Lease, 'token'>, name: string, tick: number): Promise<void> {
-    await this.fencedDelete(lease, this.key(name, keys.run(tick)));
+    await this.fencedDelete(lease, this.key(name, jobKeys.run(tick)));
   }
 
   /**
@@ -359,7 +358,7 @@ export class JobStore {
    */
   async claimDispatch(lease: Pick<Lease, 'token'>, name: string): Promise<JobDispatchState> {
     const fence = fencedCondition(lease);
-    const key = this.key(name, keys.dispatch);
+    const key = this.key(name, jobKeys.dispatch);
     try {
       const out = await this.db.send(new UpdateCommand({
         TableName: this.tableName,
@@ -384,7 +383,7 @@ export class JobStore {
   /** Remembers the task definition registered for a job generation. */
   async rememberTaskDefinition(lease: Pick<Lease, 'token'>, name: string, generation: number, taskDefinitionArn: string): Promise<void> {
     const fence = fencedCondition(lease);
-    const key = this.key(name, keys.dispatch);
+    const key = this.key(name, jobKeys.dispatch);
     try {
       await this.db.send(new UpdateCommand({
         TableName: this.tableName,
@@ -422,7 +421,7 @@ export class JobStore {
       : { ConditionExpression: 'generation = :expected', ExpressionAttributeValues: { ':expected': expectedGeneration } };
     await this.db.send(new PutCommand({
       TableName: this.tableName,
-      Item: { ...this.key(record.name, keys.spec), kind: 'job', ...withoutUndefined(record), spec: toStoredVariables(record.spec) },
+      Item: { ...this.key(record.name, jobKeys.spec), kind: 'job', ...withoutUndefined(record), spec: toStoredVariables(record.spec) },
       ...condition,
     }));
   }
@@ -430,7 +429,7 @@ export class JobStore {
 
 
   private key(name: string, sortKey: string): Record<string, string> {
-    return { [tableSchema.partitionKey]: keys.partition(name), [tableSchema.sortKey]: sortKey };
+    return { [tableSchema.partitionKey]: jobKeys.partition(name), [tableSchema.sortKey]: sortKey };
   }
 
   private target(key: Record<string, string>): FencedTarget {

@@ -1,7 +1,7 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { jobKeys, type JobStore } from '../aws/job-store.js';
 import type { Clock } from '../clock.js';
-import { isSchedule, nextRunAfter, parseSchedule } from '../core/jobs/index.js';
+import { nextTickOf } from '../core/jobs/index.js';
 import type { WakeUps } from './wake-ups.js';
 
 /**
@@ -40,15 +40,14 @@ export interface JobChangeDependencies {
 export async function armForChangedJobs(deps: JobChangeDependencies, event: DynamoDBStreamEvent): Promise<number | undefined> {
   const names = new Set(event.Records.filter(isJobSpecChange).map((record) => jobKeys.jobOf(record.dynamodb!.Keys!.pk!.S)!));
   const now = deps.clock.now();
-  let earliest: number | undefined;
+  const ticks: number[] = [];
   for (const name of names) {
     const job = await deps.jobs.getJob(name);
-    if (job === undefined || job.deleting) continue;
-    const schedule = parseSchedule(job.spec.schedule);
-    if (!isSchedule(schedule)) continue;
-    const next = nextRunAfter(schedule, now, job.scheduleAnchor, job.spec.timeZone);
-    if (next !== undefined && (earliest === undefined || next < earliest)) earliest = next;
+    const tick = job === undefined || job.deleting ? undefined : nextTickOf({ ...job.spec, scheduleAnchor: job.scheduleAnchor }, now);
+    if (tick !== undefined) ticks.push(tick);
   }
-  if (earliest !== undefined) await deps.wakeUps.arm(earliest, now);
+  if (ticks.length === 0) return undefined;
+  const earliest = Math.min(...ticks);
+  await deps.wakeUps.arm(earliest, now);
   return earliest;
 }

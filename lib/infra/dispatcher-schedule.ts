@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { jobKeys } from '../aws/job-store.js';
 import { tableSchema } from '../aws/table-schema.js';
 import { infraDefaults } from './defaults.js';
 import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
@@ -22,8 +23,8 @@ export interface DispatcherScheduleProps {
  * The dispatcher's triggers: the one-minute tick (the safety net and the sweep), its precise
  * wake-ups (a job due between ticks), the state changes of job tasks (`startedBy`
  * `corral-job/...`), whose outcomes it records on their runs at once, and job spec changes on
- * the table's stream, which arm a wake-up for the job's next tick (lib/dispatcher/job-changes.ts). EventBridge may deliver a
- * tick twice and Lambda may run two at once; the dispatcher's lease (leader election with a
+ * the table's stream, which arm a wake-up for the job's next tick
+ * (lib/dispatcher/job-changes.ts). EventBridge may deliver a tick twice and Lambda may run two at once; the dispatcher's lease (leader election with a
  * fencing token) is what makes a tick's work happen once, not these rules.
  */
 export class DispatcherSchedule extends Construct {
@@ -59,8 +60,8 @@ export class DispatcherSchedule extends Construct {
             eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
             dynamodb: {
               Keys: {
-                [tableSchema.partitionKey]: { S: lambda.FilterRule.beginsWith('job#') },
-                [tableSchema.sortKey]: { S: lambda.FilterRule.isEqual('spec') },
+                [tableSchema.partitionKey]: { S: lambda.FilterRule.beginsWith(jobKeys.prefix) },
+                [tableSchema.sortKey]: { S: lambda.FilterRule.isEqual(jobKeys.spec) },
               },
             },
           }),

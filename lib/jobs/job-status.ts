@@ -1,5 +1,5 @@
 import { activeRunStatuses, type JobRecord, type JobRun } from '../aws/job-store.js';
-import { isSchedule, nextRunAfter, parseSchedule } from '../core/jobs/index.js';
+import { nextTickOf } from '../core/jobs/index.js';
 
 /** A run as the API shows it: times as ISO strings, bookkeeping left out. */
 export interface PublicJobRun {
@@ -28,13 +28,10 @@ export interface PublicJobStatus {
 
 /** `status` of `GET /jobs/{name}` from the job and its runs (newest first) at `now`. */
 export function publicJobStatus(job: JobRecord, runs: readonly JobRun[], now: number): PublicJobStatus {
-  const schedule = parseSchedule(job.spec.schedule);
   const lastScheduledTick = runs.length === 0 ? undefined : Math.max(...runs.map((run) => run.tick));
   // A tick due this very moment is the dispatcher's to start (it shows in lastRuns within a
   // second); the next one is what is still to come.
-  const nextRunAt = isSchedule(schedule) && !job.deleting
-    ? nextRunAfter(schedule, now, job.scheduleAnchor, job.spec.timeZone)
-    : undefined;
+  const nextRunAt = job.deleting ? undefined : nextTickOf({ ...job.spec, scheduleAnchor: job.scheduleAnchor }, now);
   return {
     ...(nextRunAt === undefined ? {} : { nextRunAt: iso(nextRunAt) }),
     timeZone: job.spec.timeZone,

@@ -196,8 +196,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     bus.addQueueTarget(localQueues.taskEvents, invokeReconciler, { batchSize: taskEventBatching.batchSize, batchingWindowMs: taskEventBatching.maxBatchingWindowMs });
     bus.addQueueTarget(localQueues.requeue, invokeReconciler);
 
-    // The one-minute safety net, on whole minutes as EventBridge fires it; precise wake-ups and
-    // job task state changes reach the first dispatcher, as their own triggers would in AWS.
+    // The one-minute safety net, on whole minutes (or tickOffsetMs into them, as EventBridge may
+    // fire it); precise wake-ups, job task state changes and job spec changes on the table stream
+    // reach the first dispatcher, as their own triggers would in AWS.
     const dispatchers = Array.from({ length: options.dispatchers ?? 1 }, createDispatcher);
     dispatchers.forEach((dispatcher, i) => bus.schedule(`${localFunctions.dispatcher}-${i}`, 60_000, dispatcher, { onTheClock: true, offsetMs: options.tickOffsetMs ?? 0 }));
     bus.addQueueTarget(localQueues.wakeUps, dispatchers[0]);

@@ -33,6 +33,15 @@ export function nextRunAfter(schedule: Schedule, afterMs: number, anchorMs: numb
   return schedule.kind === 'rate' ? nextRateAfter(schedule, afterMs, anchorMs) : nextCronAfter(schedule, afterMs, timeZone);
 }
 
+/**
+ * A job's next tick after `afterMs` from its spec's timing, or undefined when its schedule does
+ * not parse (a spec stored before a validation change) or has no tick left.
+ */
+export function nextTickOf(job: { schedule: string; scheduleAnchor: number; timeZone?: string }, afterMs: number): number | undefined {
+  const schedule = parseSchedule(job.schedule);
+  return isSchedule(schedule) ? nextRunAfter(schedule, afterMs, job.scheduleAnchor, job.timeZone) : undefined;
+}
+
 /** The latest tick at or before `atMs`, or undefined when there is none yet. */
 export function previousRunAtOrBefore(schedule: Schedule, atMs: number, anchorMs: number, timeZone: string = defaultTimeZone): number | undefined {
   return schedule.kind === 'rate'
