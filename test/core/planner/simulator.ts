@@ -65,8 +65,13 @@ export class FleetSimulator {
   /** Change the user's wish (a new generation). */
   update(change: Partial<Omit<Desired, 'spec'>> & { spec?: Partial<PlannerSpec> }): void {
     const { spec, ...rest } = change;
+    // As the store does (service-specs.ts freshRollout, planner-input.ts): a new revision starts
+    // without the promotions and the abort of the rollout before it, so a promote made while
+    // stable does not skip the new rollout's steps.
+    const fresh = rest.revision !== undefined && rest.revision !== this.desired.revision ? { promotion: undefined, aborted: undefined } : {};
     this.desired = {
       ...this.desired,
+      ...fresh,
       ...rest,
       spec: { ...this.desired.spec, ...spec },
       generation: this.desired.generation + 1,
